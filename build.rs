@@ -1,1 +1,16 @@
-fn main() {}
+//! Embeds templates (release builds read them from the binary) and the built front-end assets.
+
+fn main() {
+    let dist = std::path::Path::new("static/dist");
+    if !dist.join("app.css").exists() || !dist.join("app.js").exists() {
+        // Without the assets the site would render unstyled; say how to build them.
+        println!(
+            "cargo::warning=static/dist is missing app.css/app.js: run `npm ci && npm run build` \
+             (make run and make test do this for you)"
+        );
+        std::fs::create_dir_all(dist).expect("create static/dist");
+    }
+    println!("cargo::rerun-if-changed=static/dist");
+    memory_serve::load_directory("static/dist");
+    minijinja_embed::embed_templates!("templates", &[".html", ".xml", ".txt"]);
+}

@@ -131,3 +131,36 @@ create table app_user (
 create unique index app_user_email_key on app_user (lower(email));
 create trigger app_user_set_updated_at before update on app_user
     for each row execute function set_updated_at();
+
+-- What an interviewer card shows, with tags and the three latest roles folded into JSON, so
+-- the homepage and the listing each read all their cards in one query however many there are.
+create view interviewer_card as
+select
+    i.interviewer_id,
+    i.slug,
+    i.name,
+    i.headline,
+    i.photo_url,
+    i.rate_minor,
+    i.currency,
+    i.is_active,
+    i.is_featured,
+    i.display_order,
+    coalesce((
+        select json_agg(json_build_object('kind', t.kind, 'slug', t.slug, 'name', t.name)
+                        order by t.kind, lower(t.name))
+        from interviewer_tag it
+        join tag t using (tag_id)
+        where it.interviewer_id = i.interviewer_id
+    ), '[]') as tags,
+    coalesce((
+        select json_agg(json_build_object('company', w.company, 'role', w.role) order by w.position)
+        from (
+            select company, role, position
+            from work_history_entry
+            where interviewer_id = i.interviewer_id
+            order by position
+            limit 3
+        ) w
+    ), '[]') as recent_roles
+from interviewer i;

@@ -1,0 +1,253 @@
+//! Read queries for the public catalogue: homepage, listing, profiles, sitemap.
+//!
+//! Each page is served by at most two statements whatever the number of interviewers: per-row
+//! details (tags, roles, history) are folded into JSON inside the statement, never fetched in
+//! a loop. `tests/public_site.rs` counts the statements with 5 and with 200 interviewers.
+
+use serde::Deserialize;
+use sqlx::{PgPool, types::Json};
+use time::OffsetDateTime;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct TagRow {
+    /// `technology` or `subject` (the `tag_kind` enum as text).
+    pub kind: String,
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RoleRow {
+    pub company: String,
+    pub role: String,
+}
+
+/// One interviewer as a card shows them (see the `interviewer_card` view).
+#[derive(Debug, Clone, Deserialize)]
+pub struct CardRow {
+    pub slug: String,
+    pub name: String,
+    pub headline: String,
+    pub photo_url: Option<String>,
+    pub rate_minor: i32,
+    pub currency: String,
+    pub tags: Vec<TagRow>,
+    /// Up to three, most recent first.
+    pub recent_roles: Vec<RoleRow>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct TestimonialRow {
+    pub quote: String,
+    pub author: String,
+    pub context: String,
+    /// Only set when the interviewer is still listed.
+    pub interviewer_name: Option<String>,
+    pub interviewer_slug: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CompanyRow {
+    pub name: String,
+    pub logo_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PriceRow {
+    pub rate_minor: i64,
+    pub currency: String,
+}
+
+pub struct HomePage {
+    pub featured: Vec<CardRow>,
+    pub testimonials: Vec<TestimonialRow>,
+    pub companies: Vec<CompanyRow>,
+    /// The lowest rate among listed interviewers (USD preferred), for "from $X".
+    pub price_from: Option<PriceRow>,
+    pub interviewer_count: i64,
+}
+
+/// Everything the homepage shows, in one statement.
+pub async fn home_page(pool: &PgPool) -> sqlx::Result<HomePage> {
+    let row = sqlx::query!(
+        r#"
+        select
+            (select coalesce(json_agg(c), '[]')
+             from (select slug, name, headline, photo_url, rate_minor, currency, tags, recent_roles
+                   from interviewer_card
+                   where is_active and is_featured
+                   order by display_order, name
+                   limit 6) c
+            ) as "featured!: Json<Vec<CardRow>>",
+            (select coalesce(json_agg(t), '[]')
+             from (select t.quote, t.author, t.context,
+                          i.name as interviewer_name, i.slug as interviewer_slug
+                   from testimonial t
+                   left join interviewer i on i.interviewer_id = t.interviewer_id and i.is_active
+                   where t.is_published
+                   order by t.display_order, t.testimonial_id
+                   limit 6) t
+            ) as "testimonials!: Json<Vec<TestimonialRow>>",
+            (select coalesce(json_agg(c), '[]')
+             from (select name, logo_url from company order by display_order, name limit 24) c
+            ) as "companies!: Json<Vec<CompanyRow>>",
+            (select json_build_object('rate_minor', rate_minor, 'currency', currency)
+             from interviewer
+             where is_active
+             order by currency = 'USD' desc, rate_minor
+             limit 1
+            ) as "price_from: Json<PriceRow>",
+            (select count(*) from interviewer where is_active) as "interviewer_count!"
+        "#
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(HomePage {
+        featured: row.featured.0,
+        testimonials: row.testimonials.0,
+        companies: row.companies.0,
+        price_from: row.price_from.map(|p| p.0),
+        interviewer_count: row.interviewer_count,
+    })
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct FilterTagRow {
+    pub tag_id: i64,
+    pub kind: String,
+    pub slug: String,
+    pub name: String,
+    /// Listed interviewers carrying this tag.
+    pub active_count: i64,
+}
+
+pub struct FilterOptions {
+    pub tags: Vec<FilterTagRow>,
+    pub total_active: i64,
+}
+
+/// Every tag with how many listed interviewers carry it, and the number of listed
+/// interviewers: the listing's first statement.
+pub async fn filter_options(pool: &PgPool) -> sqlx::Result<FilterOptions> {
+    let row = sqlx::query!(
+        r#"
+        select
+            (select coalesce(json_agg(t), '[]')
+             from (select t.tag_id, t.kind, t.slug, t.name, count(i.interviewer_id) as active_count
+                   from tag t
+                   left join interviewer_tag it on it.tag_id = t.tag_id
+                   left join interviewer i on i.interviewer_id = it.interviewer_id and i.is_active
+                   group by t.tag_id
+                   order by t.kind, lower(t.name)) t
+            ) as "tags!: Json<Vec<FilterTagRow>>",
+            (select count(*) from interviewer where is_active) as "total_active!"
+        "#
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(FilterOptions {
+        tags: row.tags.0,
+        total_active: row.total_active,
+    })
+}
+
+/// Listed interviewers carrying every tag in `tag_ids` (all of them when it is empty): the
+/// listing's second statement. `tag_ids` must not repeat an id.
+pub async fn cards_with_all_tags(pool: &PgPool, tag_ids: &[i64]) -> sqlx::Result<Vec<CardRow>> {
+    let rows = sqlx::query!(
+        r#"
+        select slug as "slug!", name as "name!", headline as "headline!", photo_url,
+               rate_minor as "rate_minor!", currency as "currency!",
+               tags as "tags!: Json<Vec<TagRow>>", recent_roles as "recent_roles!: Json<Vec<RoleRow>>"
+        from interviewer_card c
+        where is_active
+          and (select count(*) from interviewer_tag it
+               where it.interviewer_id = c.interviewer_id and it.tag_id = any($1)) = cardinality($1::bigint[])
+        order by display_order, name
+        "#,
+        tag_ids
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| CardRow {
+            slug: r.slug,
+            name: r.name,
+            headline: r.headline,
+            photo_url: r.photo_url,
+            rate_minor: r.rate_minor,
+            currency: r.currency,
+            tags: r.tags.0,
+            recent_roles: r.recent_roles.0,
+        })
+        .collect())
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct HistoryRow {
+    pub company: String,
+    pub role: String,
+    pub period: String,
+    pub summary: String,
+}
+
+pub struct ProfileRow {
+    pub slug: String,
+    pub name: String,
+    pub headline: String,
+    pub bio: String,
+    pub photo_url: Option<String>,
+    pub rate_minor: i32,
+    pub currency: String,
+    pub cal_link: Option<String>,
+    pub tags: Vec<TagRow>,
+    pub history: Vec<HistoryRow>,
+}
+
+/// A listed interviewer's full profile, or `None` for unknown and hidden slugs alike.
+pub async fn profile(pool: &PgPool, slug: &str) -> sqlx::Result<Option<ProfileRow>> {
+    let row = sqlx::query!(
+        r#"
+        select i.slug, i.name, i.headline, i.bio, i.photo_url, i.rate_minor, i.currency, i.cal_link,
+               c.tags as "tags!: Json<Vec<TagRow>>",
+               coalesce((select json_agg(json_build_object('company', w.company, 'role', w.role,
+                                                           'period', w.period, 'summary', w.summary)
+                                         order by w.position)
+                         from work_history_entry w where w.interviewer_id = i.interviewer_id), '[]')
+                   as "history!: Json<Vec<HistoryRow>>"
+        from interviewer i
+        join interviewer_card c using (interviewer_id)
+        where i.slug = $1 and i.is_active
+        "#,
+        slug
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|r| ProfileRow {
+        slug: r.slug,
+        name: r.name,
+        headline: r.headline,
+        bio: r.bio,
+        photo_url: r.photo_url,
+        rate_minor: r.rate_minor,
+        currency: r.currency,
+        cal_link: r.cal_link,
+        tags: r.tags.0,
+        history: r.history.0,
+    }))
+}
+
+pub struct SitemapEntry {
+    pub slug: String,
+    pub updated_at: OffsetDateTime,
+}
+
+pub async fn sitemap_entries(pool: &PgPool) -> sqlx::Result<Vec<SitemapEntry>> {
+    sqlx::query_as!(
+        SitemapEntry,
+        "select slug, updated_at from interviewer where is_active order by display_order, name"
+    )
+    .fetch_all(pool)
+    .await
+}

@@ -1,0 +1,146 @@
+//! Money as integer minor units plus an ISO 4217 currency. Never a float.
+
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Currency([u8; 3]);
+
+impl Currency {
+    pub const USD: Currency = Currency(*b"USD");
+
+    /// Accepts three ASCII letters in either case; stores them uppercase.
+    pub fn parse(code: &str) -> Option<Self> {
+        let bytes: [u8; 3] = code.as_bytes().try_into().ok()?;
+        bytes
+            .iter()
+            .all(u8::is_ascii_alphabetic)
+            .then(|| Currency(bytes.map(|b| b.to_ascii_uppercase())))
+    }
+
+    pub fn code(&self) -> &str {
+        // Only ASCII letters are ever stored.
+        std::str::from_utf8(&self.0).unwrap_or("???")
+    }
+
+    /// Digits after the decimal point, per ISO 4217 (the zero-decimal ones Stripe accepts).
+    pub fn decimals(&self) -> u32 {
+        match self.code() {
+            "BIF" | "CLP" | "DJF" | "GNF" | "JPY" | "KMF" | "KRW" | "MGA" | "PYG" | "RWF"
+            | "UGX" | "VND" | "VUV" | "XAF" | "XOF" | "XPF" => 0,
+            _ => 2,
+        }
+    }
+
+    fn symbol(&self) -> Option<&'static str> {
+        Some(match self.code() {
+            "USD" => "$",
+            "EUR" => "€",
+            "GBP" => "£",
+            "JPY" => "¥",
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Money {
+    pub minor: i64,
+    pub currency: Currency,
+}
+
+impl Money {
+    pub fn new(minor: i64, currency: Currency) -> Self {
+        Self { minor, currency }
+    }
+
+    /// The plain decimal amount, as schema.org and most APIs want it: "180.00", "15000".
+    pub fn decimal_amount(&self) -> String {
+        let decimals = self.currency.decimals();
+        let sign = if self.minor < 0 { "-" } else { "" };
+        let abs = self.minor.unsigned_abs();
+        if decimals == 0 {
+            return format!("{sign}{abs}");
+        }
+        let scale = 10u64.pow(decimals);
+        format!(
+            "{sign}{}.{:0width$}",
+            abs / scale,
+            abs % scale,
+            width = decimals as usize
+        )
+    }
+}
+
+/// "$180", "$180.50", "€95", "CHF 120": whole amounts without decimals, since rates are
+/// almost always round and "$180.00" reads as noise.
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.minor < 0 { "-" } else { "" };
+        let abs = self.minor.unsigned_abs();
+        let scale = 10u64.pow(self.currency.decimals());
+        let (whole, fraction) = (abs / scale, abs % scale);
+        let whole = group_thousands(whole);
+        let amount = if fraction == 0 {
+            whole
+        } else {
+            format!(
+                "{whole}.{fraction:0width$}",
+                width = self.currency.decimals() as usize
+            )
+        };
+        match self.currency.symbol() {
+            Some(symbol) => write!(f, "{sign}{symbol}{amount}"),
+            None => write!(f, "{sign}{} {amount}", self.currency.code()),
+        }
+    }
+}
+
+fn group_thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn money(minor: i64, code: &str) -> String {
+        Money::new(minor, Currency::parse(code).unwrap()).to_string()
+    }
+
+    #[test]
+    fn formats_whole_and_fractional_amounts() {
+        assert_eq!(money(18000, "USD"), "$180");
+        assert_eq!(money(18050, "usd"), "$180.50");
+        assert_eq!(money(18005, "USD"), "$180.05");
+        assert_eq!(money(123456789, "EUR"), "€1,234,567.89");
+        assert_eq!(money(9500, "CHF"), "CHF 95");
+        assert_eq!(money(15000, "JPY"), "¥15,000");
+        assert_eq!(money(-500, "GBP"), "-£5");
+    }
+
+    #[test]
+    fn decimal_amounts() {
+        assert_eq!(Money::new(18000, Currency::USD).decimal_amount(), "180.00");
+        assert_eq!(Money::new(5, Currency::USD).decimal_amount(), "0.05");
+        assert_eq!(
+            Money::new(15000, Currency::parse("JPY").unwrap()).decimal_amount(),
+            "15000"
+        );
+    }
+
+    #[test]
+    fn currency_codes_are_three_letters() {
+        assert_eq!(Currency::parse("eur").unwrap().code(), "EUR");
+        for bad in ["", "US", "USDX", "U$D", "€€€", "12A"] {
+            assert!(Currency::parse(bad).is_none(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,305 @@
+//! `GET /interviewers` (listing with tag filters) and `GET /interviewers/{slug}` (profile).
+//!
+//! Both answer HTMX requests with a fragment (the results block, or the modal body) and
+//! everything else with the full page, so every view also works without JavaScript.
+
+use axum::{
+    extract::{Path, RawQuery, State},
+    response::{IntoResponse, Response},
+};
+use serde::Serialize;
+use serde_json::json;
+
+use super::cards::{CardView, TagView, price, split_tags};
+use crate::{
+    db::catalogue::{self, FilterTagRow},
+    domain::{Currency, Money, Slug, TagFilter, TagKind, avatar},
+    error::AppError,
+    web::{
+        AppState,
+        page::{Htmx, Page, PageMeta, vary_on_htmx},
+    },
+};
+
+const LISTING_PATH: &str = "/interviewers";
+
+#[derive(Serialize)]
+struct FilterOption {
+    slug: String,
+    name: String,
+    selected: bool,
+}
+
+#[derive(Serialize)]
+struct Filters {
+    technologies: Vec<FilterOption>,
+    subjects: Vec<FilterOption>,
+}
+
+#[derive(Serialize)]
+struct SelectedTag {
+    kind: &'static str,
+    slug: String,
+    name: String,
+    /// The listing with every other selected tag but this one.
+    remove_url: String,
+}
+
+#[derive(Serialize)]
+struct ListingContent {
+    filters: Filters,
+    selected: Vec<SelectedTag>,
+    results: Vec<CardView>,
+    result_count: usize,
+    total_count: i64,
+    ignored_count: usize,
+    clear_url: &'static str,
+}
+
+fn listing_url(query: &str) -> String {
+    if query.is_empty() {
+        LISTING_PATH.to_owned()
+    } else {
+        format!("{LISTING_PATH}?{query}")
+    }
+}
+
+pub async fn list_interviewers(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+    htmx: Htmx,
+) -> Result<Response, AppError> {
+    let requested = TagFilter::from_query(query.as_deref().unwrap_or(""));
+    let options = catalogue::filter_options(&state.pool).await?;
+
+    // Resolve the requested slugs against the real tags; unknown ones are ignored and counted.
+    let selected_rows: Vec<&FilterTagRow> = options
+        .tags
+        .iter()
+        .filter(|t| TagKind::from_db(&t.kind).is_some_and(|kind| requested.contains(kind, &t.slug)))
+        .collect();
+    let requested_count = requested.technologies.len() + requested.subjects.len();
+    let ignored_count = requested.malformed + requested_count - selected_rows.len();
+
+    let tag_ids: Vec<i64> = selected_rows.iter().map(|t| t.tag_id).collect();
+    let results: Vec<CardView> = catalogue::cards_with_all_tags(&state.pool, &tag_ids)
+        .await?
+        .into_iter()
+        .map(CardView::from)
+        .collect();
+
+    let kind_of = |t: &FilterTagRow| TagKind::from_db(&t.kind).unwrap_or(TagKind::Technology);
+    let selected: Vec<SelectedTag> = selected_rows
+        .iter()
+        .map(|tag| {
+            let others = selected_rows
+                .iter()
+                .filter(|t| t.tag_id != tag.tag_id)
+                .map(|t| (kind_of(t), t.slug.as_str()));
+            SelectedTag {
+                kind: kind_of(tag).as_db(),
+                slug: tag.slug.clone(),
+                name: tag.name.clone(),
+                remove_url: listing_url(&TagFilter::query_string(others)),
+            }
+        })
+        .collect();
+
+    // Offer tags someone listed carries, plus any selected one (so it can be unticked).
+    let option = |kind: TagKind| -> Vec<FilterOption> {
+        options
+            .tags
+            .iter()
+            .filter(|t| kind_of(t) == kind)
+            .filter(|t| t.active_count > 0 || tag_ids.contains(&t.tag_id))
+            .map(|t| FilterOption {
+                slug: t.slug.clone(),
+                name: t.name.clone(),
+                selected: tag_ids.contains(&t.tag_id),
+            })
+            .collect()
+    };
+    let filters = Filters {
+        technologies: option(TagKind::Technology),
+        subjects: option(TagKind::Subject),
+    };
+
+    let canonical_query =
+        TagFilter::query_string(selected_rows.iter().map(|t| (kind_of(t), t.slug.as_str())));
+    let names: Vec<&str> = selected_rows.iter().map(|t| t.name.as_str()).collect();
+    let (title, description) = if names.is_empty() {
+        (
+            "Interviewers · 508.dev Interviews".to_owned(),
+            "Every 508.dev engineer who gives practice interviews, with their stack, the subjects they interview on and their price. Filter by technology and subject.".to_owned(),
+        )
+    } else {
+        (
+            format!("{} interviewers · 508.dev Interviews", names.join(", ")),
+            format!(
+                "508.dev engineers who give practice interviews in {}, with their price per 1-hour interview and 30-minute feedback session.",
+                names.join(", ")
+            ),
+        )
+    };
+    let meta = PageMeta::new(&state, &listing_url(&canonical_query), title, description);
+
+    let content = ListingContent {
+        filters,
+        selected,
+        result_count: results.len(),
+        results,
+        total_count: options.total_active,
+        ignored_count,
+        clear_url: LISTING_PATH,
+    };
+    let page = Page::new(meta, content).nav("interviewers");
+    let block = htmx.0.then_some("results");
+    Ok(vary_on_htmx(
+        state
+            .render("public/interviewers/list.html", block, &page)?
+            .into_response(),
+    ))
+}
+
+#[derive(Serialize)]
+struct HistoryView {
+    company: String,
+    role: String,
+    period: String,
+    summary: String,
+}
+
+#[derive(Serialize)]
+struct ProfileView {
+    slug: String,
+    name: String,
+    headline: String,
+    url: String,
+    book_url: String,
+    bookable: bool,
+    photo_url: Option<String>,
+    initials: String,
+    avatar_hue: u16,
+    price: String,
+    currency: String,
+    history_summary: String,
+    technologies: Vec<TagView>,
+    subjects: Vec<TagView>,
+    bio_paragraphs: Vec<String>,
+    work_history: Vec<HistoryView>,
+}
+
+#[derive(Serialize)]
+struct ProfileContent {
+    interviewer: ProfileView,
+}
+
+pub async fn show_interviewer(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    htmx: Htmx,
+) -> Result<Response, AppError> {
+    // A malformed slug cannot name anyone: skip the database.
+    let slug = Slug::parse(&slug).ok_or(AppError::NotFound)?;
+    let row = catalogue::profile(&state.pool, slug.as_str())
+        .await?
+        .ok_or(AppError::NotFound)?;
+
+    let (price_text, currency) = price(row.rate_minor.into(), &row.currency);
+    let (technologies, subjects) = split_tags(&row.tags);
+    let roles: Vec<_> = row
+        .history
+        .iter()
+        .map(|h| catalogue::RoleRow {
+            company: h.company.clone(),
+            role: h.role.clone(),
+        })
+        .collect();
+    let url = format!("/interviewers/{}", row.slug);
+    let book_url = format!("{url}/book");
+    let tag_names: Vec<&str> = row.tags.iter().map(|t| t.name.as_str()).collect();
+
+    let description = format!(
+        "{}: {}. A 1-hour practice interview{} then 30 minutes of feedback, {} per session.",
+        row.name,
+        row.headline.trim_end_matches('.'),
+        if tag_names.is_empty() {
+            String::new()
+        } else {
+            format!(" on {}", tag_names.join(", "))
+        },
+        price_text
+    );
+    let mut meta = PageMeta::new(
+        &state,
+        &url,
+        format!("{} · Practice interviews · 508.dev", row.name),
+        description,
+    );
+    meta.og_type = "profile";
+
+    let absolute = |path: &str| format!("{}{}", state.config.public_base_url, path);
+    let person = json!({
+        "@context": "https://schema.org",
+        "@type": "Person",
+        "name": row.name,
+        "description": row.headline,
+        "url": absolute(&url),
+        "knowsAbout": tag_names,
+        "memberOf": { "@type": "Organization", "name": "508.dev", "url": state.config.public_base_url },
+        "makesOffer": {
+            "@type": "Offer",
+            "url": absolute(&book_url),
+            "price": Money::new(row.rate_minor.into(), Currency::parse(&currency).unwrap_or(Currency::USD)).decimal_amount(),
+            "priceCurrency": currency,
+            "itemOffered": {
+                "@type": "Service",
+                "name": format!("Practice interview with {}", row.name),
+                "description": "A 1-hour technical practice interview followed by a 30-minute feedback session.",
+            },
+        },
+    });
+
+    let interviewer = ProfileView {
+        url,
+        book_url,
+        bookable: row.cal_link.is_some(),
+        initials: avatar::initials(&row.name),
+        avatar_hue: avatar::hue(&row.name),
+        history_summary: super::cards::history_summary(&roles),
+        price: price_text,
+        currency,
+        technologies,
+        subjects,
+        bio_paragraphs: row
+            .bio
+            .split("\n\n")
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        work_history: row
+            .history
+            .into_iter()
+            .map(|h| HistoryView {
+                company: h.company,
+                role: h.role,
+                period: h.period,
+                summary: h.summary,
+            })
+            .collect(),
+        slug: row.slug,
+        name: row.name,
+        headline: row.headline,
+        photo_url: row.photo_url,
+    };
+    let page = Page::new(meta, ProfileContent { interviewer })
+        .nav("interviewers")
+        .json_ld(person);
+    let block = htmx.0.then_some("modal_body");
+    Ok(vary_on_htmx(
+        state
+            .render("public/interviewers/detail.html", block, &page)?
+            .into_response(),
+    ))
+}

@@ -1,0 +1,6 @@
+//! Integration tests: the real router on a random port, driven over HTTP, against a fresh
+//! PostgreSQL database per test (`#[sqlx::test]` applies `migrations/`).
+
+mod helpers;
+mod public_site;
+mod query_counts;
