@@ -1,0 +1,28 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, type Page, type TestInfo } from "@playwright/test";
+
+/** Runs axe-core on the page as it is now and fails on any violation, listing them. */
+export async function expectNoAxeViolations(page: Page, label: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const summary = results.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(" ")).join("\n    ")}`,
+  );
+  expect(summary, `axe violations on ${label}`).toEqual([]);
+}
+
+/** Keeps a full-page screenshot as a test artifact (in the HTML report and test-results/). */
+export async function keepScreenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  const body = await page.screenshot({ fullPage: true });
+  await testInfo.attach(`${name}-${testInfo.project.name}`, { body, contentType: "image/png" });
+}
+
+/** On phones the filters sit in a closed disclosure; open it when it is closed. */
+export async function openFilters(page: Page): Promise<void> {
+  const summary = page.locator("summary", { hasText: "Filters" });
+  if (await summary.isVisible()) {
+    const details = page.locator("details[data-filters-disclosure]");
+    if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open))) {
+      await summary.click();
+    }
+  }
+}
