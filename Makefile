@@ -77,13 +77,14 @@ lint: npm-deps
 	npm run --silent typecheck
 
 test-rust: assets postgres
-	DATABASE_URL=$(TEST_DATABASE_URL) cargo test --locked --all-targets
+	DATABASE_URL=$(TEST_DATABASE_URL) scripts/with-test-services cargo test --locked --all-targets
 
 # The browser tests run against the real server on a freshly seeded database.
 test-e2e: assets postgres chromium
 	cargo build --locked
 	psql "$(PG_ADMIN_URL)" -q -c 'drop database if exists interview_service_e2e with (force)' -c 'create database interview_service_e2e'
-	E2E_PORT=$(E2E_PORT) E2E_DATABASE_URL=$(E2E_DATABASE_URL) CHROMIUM=$(CHROMIUM) npx playwright test
+	E2E_PORT=$(E2E_PORT) E2E_DATABASE_URL=$(E2E_DATABASE_URL) CHROMIUM=$(CHROMIUM) \
+	  scripts/with-test-services npx playwright test
 
 ## Maintenance -----------------------------------------------------------------------------
 

@@ -11,6 +11,9 @@ fn main() {
         std::fs::create_dir_all(dist).expect("create static/dist");
     }
     println!("cargo::rerun-if-changed=static/dist");
+    // memory-serve reports every file as a cargo warning; the list is not news.
+    // SAFETY: build scripts are single-threaded; nothing reads the environment concurrently.
+    unsafe { std::env::set_var("MEMORY_SERVE_QUIET", "1") };
     memory_serve::load_directory("static/dist");
     minijinja_embed::embed_templates!("templates", &[".html", ".xml", ".txt"]);
 }

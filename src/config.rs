@@ -62,6 +62,62 @@ pub struct Config {
     pub server_timing: bool,
     /// Inject the live-reload script and watch templates and assets (debug builds only).
     pub live_reload: bool,
+    pub stripe: StripeConfig,
+    pub calcom: CalcomConfig,
+    pub mail: MailConfig,
+    pub storage: StorageConfig,
+    pub booking: BookingPolicy,
+    /// Run the background worker (outbox, expiries, reconciliation) in this process.
+    pub run_worker: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct StripeConfig {
+    /// `None`: payments are not configured and the booking page says so.
+    pub secret_key: Option<Secret>,
+    pub webhook_secret: Option<Secret>,
+    pub api_base: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct CalcomConfig {
+    /// A key that owns every interviewer's event type (team or organisation). Interviewers may
+    /// also store their own; without either, booking is not open.
+    pub api_key: Option<Secret>,
+    pub webhook_secret: Option<Secret>,
+    pub api_base: String,
+    /// Where the embed script and booking iframe come from (self-hosted cal.com differs).
+    pub embed_origin: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct MailConfig {
+    /// `None`: emails are written to `$DATA_DIR/mail` (and logged) instead of sent.
+    pub smtp_url: Option<Secret>,
+    pub from: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct StorageConfig {
+    /// `None`: files live under `$DATA_DIR/uploads`.
+    pub s3: Option<S3Config>,
+}
+
+#[derive(Clone, Debug)]
+pub struct S3Config {
+    pub endpoint: Option<String>,
+    pub bucket: String,
+    pub region: String,
+    pub access_key_id: Option<Secret>,
+    pub secret_access_key: Option<Secret>,
+}
+
+#[derive(Clone, Debug)]
+pub struct BookingPolicy {
+    /// A customer who cancels at least this long before the start gets a full refund.
+    pub refund_window_hours: u32,
+    /// How long a slot stays held for a customer who has not paid.
+    pub hold_minutes: u32,
 }
 
 impl Config {
@@ -137,7 +193,75 @@ impl Config {
         let live_reload =
             cfg!(debug_assertions) && parse_bool(var("LIVE_RELOAD"), "LIVE_RELOAD", !production)?;
 
+        let stripe = StripeConfig {
+            secret_key: var("STRIPE_SECRET_KEY").map(Secret::new),
+            webhook_secret: var("STRIPE_WEBHOOK_SECRET").map(Secret::new),
+            api_base: parse_url(
+                var("STRIPE_API_BASE"),
+                "STRIPE_API_BASE",
+                "https://api.stripe.com",
+            )?,
+        };
+        let calcom = CalcomConfig {
+            api_key: var("CALCOM_API_KEY").map(Secret::new),
+            webhook_secret: var("CALCOM_WEBHOOK_SECRET").map(Secret::new),
+            api_base: parse_url(
+                var("CALCOM_API_BASE"),
+                "CALCOM_API_BASE",
+                "https://api.cal.com",
+            )?,
+            embed_origin: parse_url(
+                var("CALCOM_EMBED_ORIGIN"),
+                "CALCOM_EMBED_ORIGIN",
+                "https://app.cal.com",
+            )?,
+        };
+        let smtp_url = var("SMTP_URL");
+        if let Some(url) = &smtp_url
+            && !(url.starts_with("smtp://") || url.starts_with("smtps://"))
+        {
+            bail!("SMTP_URL must start with smtp:// or smtps://");
+        }
+        let mail = MailConfig {
+            smtp_url: smtp_url.map(Secret::new),
+            from: var("MAIL_FROM")
+                .unwrap_or_else(|| "508.dev Interviews <interviews@508.dev>".to_owned()),
+        };
+        if mail.from.parse::<lettre::message::Mailbox>().is_err() {
+            bail!("MAIL_FROM must be an address like `508.dev Interviews <interviews@508.dev>`");
+        }
+        let storage = StorageConfig {
+            s3: match var("S3_BUCKET") {
+                None => None,
+                Some(bucket) => Some(S3Config {
+                    endpoint: var("S3_ENDPOINT")
+                        .map(|e| parse_url(Some(e), "S3_ENDPOINT", ""))
+                        .transpose()?,
+                    bucket,
+                    region: var("S3_REGION").unwrap_or_else(|| "us-east-1".to_owned()),
+                    access_key_id: var("S3_ACCESS_KEY_ID").map(Secret::new),
+                    secret_access_key: var("S3_SECRET_ACCESS_KEY").map(Secret::new),
+                }),
+            },
+        };
+        let booking = BookingPolicy {
+            refund_window_hours: parse_or(var("REFUND_WINDOW_HOURS"), "REFUND_WINDOW_HOURS", 24)?,
+            hold_minutes: parse_or(var("BOOKING_HOLD_MINUTES"), "BOOKING_HOLD_MINUTES", 45)?,
+        };
+        if booking.hold_minutes < 10 {
+            bail!(
+                "BOOKING_HOLD_MINUTES must be at least 10 (customers need time to fill in the form)"
+            );
+        }
+        let run_worker = parse_bool(var("RUN_WORKER"), "RUN_WORKER", true)?;
+
         Ok(Self {
+            stripe,
+            calcom,
+            mail,
+            storage,
+            booking,
+            run_worker,
             environment,
             host,
             port,
@@ -169,6 +293,15 @@ fn parse_or<T: std::str::FromStr>(
             .parse()
             .map_err(|_| anyhow::anyhow!("{name} has an invalid value `{v}`")),
     }
+}
+
+/// An http(s) base URL without a trailing slash.
+fn parse_url(value: Option<String>, name: &str, default: &str) -> anyhow::Result<String> {
+    let url = value.unwrap_or_else(|| default.to_owned());
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        bail!("{name} must start with http:// or https://, not `{url}`");
+    }
+    Ok(url.trim_end_matches('/').to_owned())
 }
 
 fn parse_bool(value: Option<String>, name: &str, default: bool) -> anyhow::Result<bool> {
@@ -285,6 +418,10 @@ mod tests {
             ("DATABASE_URL", "mysql://x"),
             ("SECRET_KEY", "short"),
             ("HOST", "everywhere"),
+            ("STRIPE_API_BASE", "api.stripe.com"),
+            ("SMTP_URL", "mail.example.com:25"),
+            ("MAIL_FROM", "not an address"),
+            ("BOOKING_HOLD_MINUTES", "1"),
         ] {
             let err = config(&[(name, value)]).unwrap_err();
             assert!(err.to_string().contains(name), "{name}: {err}");

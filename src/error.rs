@@ -92,7 +92,9 @@ impl IntoResponse for AppError {
             AppError::Unavailable(source) => {
                 tracing::warn!(error = %source, "database unavailable")
             }
-            AppError::Unexpected(source) => tracing::error!(error = ?source, "internal error"),
+            AppError::Unexpected(source) => {
+                tracing::error!(error = %format!("{source:#}"), "internal error")
+            }
         }
         let (status, content) = self.content();
         let mut response = (status, Html(String::new())).into_response();

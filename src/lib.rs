@@ -3,19 +3,26 @@
 //!
 //! Reading order: `migrations/` (the schema), then [`routes`] (every URL and its handler),
 //! then [`web`] (handlers by audience). Imports go one way:
-//! [`domain`] <- [`db`] <- [`web`]; nothing imports `web` except [`routes`] and [`startup`].
+//! [`domain`] <- [`db`] <- [`booking`] / [`integrations`] / [`jobs`] <- [`web`]; nothing imports
+//! `web` except [`routes`] and [`startup`].
 //!
 //! - [`config`]: typed settings from environment variables.
 //! - [`telemetry`]: logs and the per-request SQL query counter.
 //! - [`startup`]: builds the state, router and middleware; shared by `main` and the tests.
 //! - [`error`]: the one error type and how it renders.
 //! - [`templates`], [`assets`]: minijinja environment and static files.
+//! - [`booking`]: the booking lifecycle, the one owner of every status change.
+//! - [`integrations`]: Stripe, cal.com, object storage and SMTP clients.
+//! - [`jobs`]: the outbox worker, hold expiry and payment reconciliation.
 
 pub mod assets;
+pub mod booking;
 pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod integrations;
+pub mod jobs;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;

@@ -5,17 +5,29 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 use anyhow::Context;
 use axum::{
     Router,
+    extract::DefaultBodyLimit,
     http::{HeaderName, HeaderValue, Request, StatusCode, header},
     middleware,
 };
 use sqlx::PgPool;
 use tokio::net::TcpListener;
 use tower_http::{
-    catch_panic::CatchPanicLayer, compression::CompressionLayer, limit::RequestBodyLimitLayer,
+    catch_panic::CatchPanicLayer, compression::CompressionLayer,
     set_header::SetResponseHeaderLayer, timeout::TimeoutLayer, trace::TraceLayer,
 };
 
-use crate::{assets, config::Config, db, routes, telemetry, templates::Templates, web::AppState};
+use tokio::sync::Notify;
+
+use crate::{
+    assets,
+    config::Config,
+    db,
+    integrations::{self, calcom::CalClient, mail::Mailer, storage::Storage, stripe::StripeClient},
+    jobs::Worker,
+    routes, telemetry,
+    templates::Templates,
+    web::{AppState, csrf},
+};
 
 /// Largest request body outside the routes that raise it (uploads, later).
 const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
@@ -41,17 +53,32 @@ impl Application {
 
     /// Binds `config.host:config.port` (port 0 picks a free one) around an existing pool.
     pub async fn build_with_pool(config: Config, pool: PgPool) -> anyhow::Result<Self> {
+        // One TLS provider for every client (reqwest, lettre, object_store); installing it
+        // explicitly avoids rustls' "cannot determine the CryptoProvider" panic.
+        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
         let (asset_router, asset_urls) = assets::router_and_urls();
+        let http = integrations::http_client();
         let state = AppState {
+            stripe: StripeClient::new(&config.stripe, http.clone()),
+            calcom: CalClient::new(&config.calcom, http),
+            storage: Storage::from_config(&config)?,
+            wake_worker: Arc::new(Notify::new()),
             pool,
-            config: Arc::new(config),
             templates: Arc::new(Templates::new()),
             assets: Arc::new(asset_urls),
+            config: Arc::new(config),
         };
-        let router = with_middleware(
-            routes::router(state.clone()).merge(asset_router),
-            &state.config,
-        );
+        if state.config.run_worker {
+            let worker = Worker {
+                services: state.services(),
+                mailer: Mailer::from_config(&state.config)?,
+                stripe: state.stripe.clone(),
+                calcom: state.calcom.clone(),
+                wake: state.wake_worker.clone(),
+            };
+            tokio::spawn(worker.run());
+        }
+        let router = with_middleware(routes::router(state.clone()).merge(asset_router), &state);
         let addr = SocketAddr::new(state.config.host, state.config.port);
         let listener = TcpListener::bind(addr)
             .await
@@ -81,8 +108,12 @@ impl Application {
     }
 }
 
-fn with_middleware(router: Router, config: &Config) -> Router {
-    let mut router = router;
+fn with_middleware(router: Router, state: &AppState) -> Router {
+    let config = &state.config;
+    let mut router = router.layer(middleware::from_fn_with_state(
+        state.clone(),
+        csrf::check_origin,
+    ));
     if config.live_reload {
         router = live_reload(router);
     }
@@ -101,7 +132,8 @@ fn with_middleware(router: Router, config: &Config) -> Router {
         ));
     }
     router
-        .layer(RequestBodyLimitLayer::new(DEFAULT_BODY_LIMIT))
+        // Routes that take uploads raise this with their own `DefaultBodyLimit`.
+        .layer(DefaultBodyLimit::max(DEFAULT_BODY_LIMIT))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT))
         .layer(CatchPanicLayer::new())

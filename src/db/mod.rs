@@ -1,7 +1,9 @@
 //! All SQL lives here, one module per table group. Queries are compile-checked by sqlx
 //! against the offline data in `.sqlx/` (regenerate with `make sqlx-prepare`).
 
+pub mod bookings;
 pub mod catalogue;
+pub mod jobs;
 pub mod seed;
 
 use std::time::Duration;

@@ -1,10 +1,16 @@
 //! Validated types and rules with no I/O. Input is parsed into these once, at the boundary.
 
 pub mod avatar;
+pub mod booking;
+pub mod booking_details;
+pub mod email;
 pub mod money;
 pub mod slug;
 pub mod tag_filter;
+pub mod when;
 
+pub use booking::{BookingStatus, CancelledBy};
+pub use email::EmailAddress;
 pub use money::{Currency, Money};
 pub use slug::Slug;
 pub use tag_filter::{TagFilter, TagKind};

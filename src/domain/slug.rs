@@ -37,11 +37,7 @@ impl Slug {
             }
         }
         let trimmed = out.trim_end_matches('-');
-        Self::parse(
-            &trimmed[..trimmed.len().min(MAX_SLUG_LEN)]
-                .trim_end_matches('-')
-                .to_owned(),
-        )
+        Self::parse(trimmed[..trimmed.len().min(MAX_SLUG_LEN)].trim_end_matches('-'))
     }
 
     pub fn as_str(&self) -> &str {

@@ -6,6 +6,7 @@ use interview_service::{
     config::{Config, LogFormat},
     startup::Application,
     telemetry,
+    web::AppState,
 };
 use reqwest::{StatusCode, header::HeaderMap};
 use scraper::{Html, Selector};
@@ -16,6 +17,8 @@ pub const BASE_URL: &str = "http://interviews.test";
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
+    pub pool: PgPool,
+    pub state: AppState,
 }
 
 pub struct Page {
@@ -75,9 +78,17 @@ impl Page {
 
 static TELEMETRY: Once = Once::new();
 
-pub fn test_config() -> Config {
+/// The test configuration, with `overrides` on top (a value of "" unsets a variable).
+pub fn test_config(overrides: &[(&str, &str)]) -> Config {
     let data_dir = std::env::temp_dir().join("interview-service-tests");
-    Config::from_lookup(|name| {
+    let overrides: Vec<(String, String)> = overrides
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    Config::from_lookup(move |name| {
+        if let Some((_, value)) = overrides.iter().find(|(k, _)| k == name) {
+            return Some(value.clone());
+        }
         Some(
             match name {
                 "PORT" => "0",
@@ -85,6 +96,7 @@ pub fn test_config() -> Config {
                 "SERVER_TIMING" => "true",
                 "LIVE_RELOAD" => "false",
                 "SEED_DEMO" => "false",
+                "RUN_WORKER" => "false",
                 "DATA_DIR" => return Some(data_dir.display().to_string()),
                 _ => return None,
             }
@@ -95,12 +107,17 @@ pub fn test_config() -> Config {
 }
 
 pub async fn spawn_app(pool: PgPool) -> TestApp {
+    spawn_app_with(pool, &[]).await
+}
+
+pub async fn spawn_app_with(pool: PgPool, overrides: &[(&str, &str)]) -> TestApp {
     // The query counter must be installed for Server-Timing to count anything.
     TELEMETRY.call_once(|| telemetry::init(LogFormat::Pretty, true));
-    let app = Application::build_with_pool(test_config(), pool)
+    let app = Application::build_with_pool(test_config(overrides), pool.clone())
         .await
         .expect("app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state.clone();
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -110,10 +127,28 @@ pub async fn spawn_app(pool: PgPool) -> TestApp {
         address,
         client,
         pool,
+        state,
     }
 }
 
 impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    /// A POST as a browser on our own site sends it (passing the CSRF origin check).
+    pub fn post(&self, path: &str) -> reqwest::RequestBuilder {
+        self.client.post(self.url(path)).header("Origin", BASE_URL)
+    }
+
+    pub async fn page(response: reqwest::Response) -> Page {
+        Page {
+            status: response.status(),
+            headers: response.headers().clone(),
+            body: response.text().await.expect("body"),
+        }
+    }
+
     pub async fn get(&self, path: &str) -> Page {
         self.get_with(path, &[]).await
     }

@@ -1,6 +1,9 @@
 //! Integration tests: the real router on a random port, driven over HTTP, against a fresh
 //! PostgreSQL database per test (`#[sqlx::test]` applies `migrations/`).
 
+mod booking;
+mod booking_support;
+mod fakes;
 mod helpers;
 mod public_site;
 mod query_counts;

@@ -1,0 +1,92 @@
+//! The emails of the booking flow, rendered from `templates/emails/<name>.{subject.txt,txt,html}`
+//! when they are queued, so the outbox holds exactly what will be sent.
+
+use serde::Serialize;
+
+use super::Services;
+use crate::{
+    db::bookings::BookingView,
+    domain::{Currency, Money, when},
+    integrations::mail::OutgoingEmail,
+};
+
+#[derive(Serialize)]
+struct EmailContext<'a> {
+    base_url: &'a str,
+    booking_url: String,
+    admin_url: String,
+    resume_url: Option<String>,
+    interviewer_name: &'a str,
+    interviewer_url: String,
+    customer_name: &'a str,
+    customer_email: &'a str,
+    when_customer: String,
+    when_utc: String,
+    price: String,
+    refund_window_hours: u32,
+    background: &'a str,
+    interview_focus: &'a str,
+    technologies: &'a [String],
+    subject: Option<&'a str>,
+    target_companies: Option<&'a str>,
+    extra_information: Option<&'a str>,
+    refund: Option<String>,
+    cancelled_by: Option<&'a str>,
+}
+
+fn context<'a>(services: &'a Services, booking: &'a BookingView) -> EmailContext<'a> {
+    let base = services.config.public_base_url.as_str();
+    let currency = Currency::parse(&booking.currency).unwrap_or(Currency::USD);
+    EmailContext {
+        base_url: base,
+        booking_url: format!("{base}/bookings/{}/thanks", booking.public_id),
+        admin_url: format!("{base}/admin/bookings/{}", booking.public_id),
+        resume_url: booking
+            .resume_key
+            .as_ref()
+            .map(|_| format!("{base}/admin/bookings/{}/resume", booking.public_id)),
+        interviewer_name: &booking.interviewer_name,
+        interviewer_url: format!("{base}/interviewers/{}", booking.interviewer_slug),
+        customer_name: booking.customer_name.as_deref().unwrap_or("there"),
+        customer_email: booking.customer_email.as_deref().unwrap_or(""),
+        when_customer: when::format_in_zone(
+            booking.starts_at,
+            booking.customer_time_zone.as_deref(),
+        ),
+        when_utc: when::format_in_zone(booking.starts_at, None),
+        price: Money::new(booking.price_minor.into(), currency).to_string(),
+        refund_window_hours: services.config.booking.refund_window_hours,
+        background: booking.background.as_deref().unwrap_or(""),
+        interview_focus: booking.interview_focus.as_deref().unwrap_or(""),
+        technologies: &booking.chosen_technologies,
+        subject: booking.chosen_subject.as_deref(),
+        target_companies: booking.target_companies.as_deref(),
+        extra_information: booking.extra_information.as_deref(),
+        refund: booking
+            .refund_minor
+            .filter(|m| *m > 0)
+            .map(|m| Money::new(m.into(), currency).to_string()),
+        cancelled_by: booking.cancelled_by.as_deref(),
+    }
+}
+
+/// Renders `emails/<name>.*` for `booking`, addressed to `to`.
+pub fn render(
+    services: &Services,
+    name: &str,
+    booking: &BookingView,
+    to: &str,
+) -> anyhow::Result<OutgoingEmail> {
+    let ctx = context(services, booking);
+    let render = |suffix: &str| {
+        services
+            .templates
+            .render(&format!("emails/{name}.{suffix}"), None, &ctx)
+    };
+    Ok(OutgoingEmail {
+        to: to.to_owned(),
+        subject: render("subject.txt")?.trim().to_owned(),
+        text: render("txt")?,
+        html: render("html")?,
+    })
+}

@@ -1,0 +1,538 @@
+//! SQL for bookings. Status changes go through [`transition`], called only from
+//! `crate::booking::lifecycle`.
+
+use sqlx::{PgConnection, PgPool, types::Json};
+use time::OffsetDateTime;
+
+use super::catalogue::TagRow;
+use crate::domain::{BookingStatus, booking_details::BookingDetails};
+
+/// The interviewer as the booking page and booking creation need them.
+pub struct BookingTarget {
+    pub interviewer_id: i64,
+    pub slug: String,
+    pub name: String,
+    pub headline: String,
+    pub photo_url: Option<String>,
+    pub rate_minor: i32,
+    pub currency: String,
+    pub cal_event_type_id: Option<i64>,
+    pub cal_link: Option<String>,
+    pub tags: Vec<TagRow>,
+}
+
+pub async fn booking_target(pool: &PgPool, slug: &str) -> sqlx::Result<Option<BookingTarget>> {
+    let row = sqlx::query!(
+        r#"select c.interviewer_id as "interviewer_id!", c.slug as "slug!", c.name as "name!",
+                  c.headline as "headline!", c.photo_url, c.rate_minor as "rate_minor!",
+                  c.currency as "currency!", i.cal_event_type_id, i.cal_link,
+                  c.tags as "tags!: Json<Vec<TagRow>>"
+           from interviewer_card c join interviewer i using (interviewer_id)
+           where c.slug = $1 and c.is_active"#,
+        slug
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|r| BookingTarget {
+        interviewer_id: r.interviewer_id,
+        slug: r.slug,
+        name: r.name,
+        headline: r.headline,
+        photo_url: r.photo_url,
+        rate_minor: r.rate_minor,
+        currency: r.currency,
+        cal_event_type_id: r.cal_event_type_id,
+        cal_link: r.cal_link,
+        tags: r.tags.0,
+    }))
+}
+
+pub struct NewBooking<'a> {
+    pub public_id: &'a str,
+    pub interviewer_id: i64,
+    pub cal_booking_uid: &'a str,
+    pub starts_at: OffsetDateTime,
+    pub ends_at: OffsetDateTime,
+    pub host_email: Option<&'a str>,
+    pub customer_time_zone: Option<&'a str>,
+    pub customer_name: Option<&'a str>,
+    pub customer_email: Option<&'a str>,
+    pub price_minor: i32,
+    pub currency: &'a str,
+    pub hold_minutes: i32,
+}
+
+/// Inserts the booking, or finds the one already made for this cal.com uid. Returns its
+/// public id and interviewer.
+pub async fn insert_or_find(pool: &PgPool, new: &NewBooking<'_>) -> sqlx::Result<(String, i64)> {
+    let inserted = sqlx::query!(
+        "insert into booking (public_id, interviewer_id, cal_booking_uid, starts_at, ends_at, host_email,
+                              customer_time_zone, customer_name, customer_email, price_minor, currency,
+                              hold_expires_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now() + make_interval(mins => $12))
+         on conflict (cal_booking_uid) do nothing
+         returning public_id, interviewer_id",
+        new.public_id,
+        new.interviewer_id,
+        new.cal_booking_uid,
+        new.starts_at,
+        new.ends_at,
+        new.host_email,
+        new.customer_time_zone,
+        new.customer_name,
+        new.customer_email,
+        new.price_minor,
+        new.currency,
+        new.hold_minutes
+    )
+    .fetch_optional(pool)
+    .await?;
+    if let Some(row) = inserted {
+        return Ok((row.public_id, row.interviewer_id));
+    }
+    let existing = sqlx::query!(
+        "select public_id, interviewer_id from booking where cal_booking_uid = $1",
+        new.cal_booking_uid
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok((existing.public_id, existing.interviewer_id))
+}
+
+pub async fn public_id_for_cal_uid(
+    pool: &PgPool,
+    uid: &str,
+) -> sqlx::Result<Option<(String, i64)>> {
+    Ok(sqlx::query!(
+        "select public_id, interviewer_id from booking where cal_booking_uid = $1",
+        uid
+    )
+    .fetch_optional(pool)
+    .await?
+    .map(|r| (r.public_id, r.interviewer_id)))
+}
+
+/// A booking with its interviewer, for the details and thank-you pages and the emails.
+#[derive(Debug, Clone)]
+pub struct BookingView {
+    pub booking_id: i64,
+    pub public_id: String,
+    pub status: BookingStatus,
+    pub starts_at: OffsetDateTime,
+    pub ends_at: OffsetDateTime,
+    pub hold_expires_at: OffsetDateTime,
+    pub price_minor: i32,
+    pub currency: String,
+    pub customer_name: Option<String>,
+    pub customer_email: Option<String>,
+    pub customer_time_zone: Option<String>,
+    pub background: Option<String>,
+    pub interview_focus: Option<String>,
+    pub chosen_technologies: Vec<String>,
+    pub chosen_subject: Option<String>,
+    pub target_companies: Option<String>,
+    pub extra_information: Option<String>,
+    pub resume_key: Option<String>,
+    pub resume_filename: Option<String>,
+    pub details_submitted_at: Option<OffsetDateTime>,
+    pub checkout_session_id: Option<String>,
+    pub checkout_url: Option<String>,
+    pub checkout_fingerprint: Option<String>,
+    pub checkout_attempt: i32,
+    pub payment_intent_id: Option<String>,
+    pub host_email: Option<String>,
+    pub cal_booking_uid: String,
+    pub cancelled_by: Option<String>,
+    pub refund_minor: Option<i32>,
+    pub interviewer_id: i64,
+    pub interviewer_slug: String,
+    pub interviewer_name: String,
+    pub interviewer_headline: String,
+    pub interviewer_photo_url: Option<String>,
+    pub interviewer_tags: Vec<TagRow>,
+}
+
+macro_rules! booking_view_query {
+    ($where:literal, $arg:expr) => {
+        sqlx::query!(
+            r#"select b.booking_id, b.public_id, b.status::text as "status!", b.starts_at, b.ends_at,
+                      b.hold_expires_at, b.price_minor, b.currency, b.customer_name, b.customer_email,
+                      b.customer_time_zone, b.background, b.interview_focus, b.chosen_technologies,
+                      b.chosen_subject, b.target_companies, b.extra_information, b.resume_key,
+                      b.resume_filename, b.details_submitted_at, b.checkout_session_id,
+                      b.checkout_url, b.checkout_fingerprint, b.checkout_attempt, b.payment_intent_id, b.host_email, b.cal_booking_uid,
+                      b.cancelled_by, b.refund_minor, b.interviewer_id,
+                      c.slug as "interviewer_slug!", c.name as "interviewer_name!",
+                      c.headline as "interviewer_headline!", c.photo_url as interviewer_photo_url,
+                      c.tags as "interviewer_tags!: Json<Vec<TagRow>>"
+               from booking b join interviewer_card c using (interviewer_id) "# + $where,
+            $arg
+        )
+    };
+}
+
+macro_rules! into_view {
+    ($r:expr) => {{
+        let r = $r;
+        BookingView {
+            booking_id: r.booking_id,
+            public_id: r.public_id,
+            status: BookingStatus::from_db(&r.status).unwrap_or(BookingStatus::Held),
+            starts_at: r.starts_at,
+            ends_at: r.ends_at,
+            hold_expires_at: r.hold_expires_at,
+            price_minor: r.price_minor,
+            currency: r.currency,
+            customer_name: r.customer_name,
+            customer_email: r.customer_email,
+            customer_time_zone: r.customer_time_zone,
+            background: r.background,
+            interview_focus: r.interview_focus,
+            chosen_technologies: r.chosen_technologies,
+            chosen_subject: r.chosen_subject,
+            target_companies: r.target_companies,
+            extra_information: r.extra_information,
+            resume_key: r.resume_key,
+            resume_filename: r.resume_filename,
+            details_submitted_at: r.details_submitted_at,
+            checkout_session_id: r.checkout_session_id,
+            checkout_url: r.checkout_url,
+            checkout_fingerprint: r.checkout_fingerprint,
+            checkout_attempt: r.checkout_attempt,
+            payment_intent_id: r.payment_intent_id,
+            host_email: r.host_email,
+            cal_booking_uid: r.cal_booking_uid,
+            cancelled_by: r.cancelled_by,
+            refund_minor: r.refund_minor,
+            interviewer_id: r.interviewer_id,
+            interviewer_slug: r.interviewer_slug,
+            interviewer_name: r.interviewer_name,
+            interviewer_headline: r.interviewer_headline,
+            interviewer_photo_url: r.interviewer_photo_url,
+            interviewer_tags: r.interviewer_tags.0,
+        }
+    }};
+}
+
+/// One statement: the booking, its interviewer and the interviewer's tags.
+pub async fn view_by_public_id(
+    pool: &PgPool,
+    public_id: &str,
+) -> sqlx::Result<Option<BookingView>> {
+    Ok(booking_view_query!("where b.public_id = $1", public_id)
+        .fetch_optional(pool)
+        .await?
+        .map(|r| into_view!(r)))
+}
+
+pub async fn view_by_id(
+    conn: &mut PgConnection,
+    booking_id: i64,
+) -> sqlx::Result<Option<BookingView>> {
+    Ok(booking_view_query!("where b.booking_id = $1", booking_id)
+        .fetch_optional(conn)
+        .await?
+        .map(|r| into_view!(r)))
+}
+
+/// Locks the booking row for the rest of the transaction and returns its current view.
+pub async fn lock(conn: &mut PgConnection, booking_id: i64) -> sqlx::Result<()> {
+    sqlx::query!(
+        "select booking_id from booking where booking_id = $1 for update",
+        booking_id
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn booking_id_by_public_id(
+    conn: &mut PgConnection,
+    public_id: &str,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar!(
+        "select booking_id from booking where public_id = $1",
+        public_id
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+pub async fn booking_id_by_payment_intent(
+    conn: &mut PgConnection,
+    payment_intent: &str,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar!(
+        "select booking_id from booking where payment_intent_id = $1",
+        payment_intent
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+pub async fn booking_id_by_cal_uid(
+    conn: &mut PgConnection,
+    uid: &str,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar!(
+        "select booking_id from booking where cal_booking_uid = $1",
+        uid
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+pub struct ResumeUpload<'a> {
+    pub key: &'a str,
+    pub filename: &'a str,
+    pub bytes: i32,
+}
+
+pub async fn save_details(
+    conn: &mut PgConnection,
+    booking_id: i64,
+    details: &BookingDetails,
+    resume: Option<&ResumeUpload<'_>>,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update booking set customer_name = $2, customer_email = $3, background = $4, interview_focus = $5,
+                chosen_technologies = $6, chosen_subject = $7, target_companies = $8, extra_information = $9,
+                resume_key = coalesce($10, resume_key), resume_filename = coalesce($11, resume_filename),
+                resume_bytes = coalesce($12, resume_bytes), details_submitted_at = now()
+         where booking_id = $1",
+        booking_id,
+        details.name,
+        details.email.as_str(),
+        details.background,
+        details.interview_focus,
+        &details.technologies,
+        details.subject,
+        details.target_companies,
+        details.extra_information,
+        resume.map(|r| r.key),
+        resume.map(|r| r.filename),
+        resume.map(|r| r.bytes)
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Counts a new attempt at creating a Checkout Session (its number goes into the idempotency
+/// key, so a retry after a failure is a new request, not Stripe's cached failure).
+pub async fn next_checkout_attempt(conn: &mut PgConnection, booking_id: i64) -> sqlx::Result<i32> {
+    sqlx::query_scalar!(
+        "update booking set checkout_attempt = checkout_attempt + 1 where booking_id = $1 returning checkout_attempt",
+        booking_id
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// Records a new Checkout Session and extends the hold to cover it.
+pub async fn record_checkout(
+    conn: &mut PgConnection,
+    booking_id: i64,
+    session_id: &str,
+    url: Option<&str>,
+    fingerprint: &str,
+    session_expires_at: OffsetDateTime,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update booking set checkout_session_id = $2, checkout_url = $3, checkout_fingerprint = $4,
+                checkout_started_at = now(),
+                hold_expires_at = greatest(hold_expires_at, $5::timestamptz + interval '5 minutes')
+         where booking_id = $1",
+        booking_id,
+        session_id,
+        url,
+        fingerprint,
+        session_expires_at
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Moves the booking to `to` if its status is one of `from`; returns whether it moved. The
+/// condition in the UPDATE is what makes concurrent and repeated transitions safe.
+pub async fn transition(
+    conn: &mut PgConnection,
+    booking_id: i64,
+    from: &[BookingStatus],
+    to: BookingStatus,
+) -> sqlx::Result<bool> {
+    let from: Vec<String> = from.iter().map(|s| s.as_db().to_owned()).collect();
+    let moved = sqlx::query!(
+        "update booking set status = $3::text::booking_status
+         where booking_id = $1 and status::text = any($2)",
+        booking_id,
+        &from,
+        to.as_db()
+    )
+    .execute(conn)
+    .await?;
+    Ok(moved.rows_affected() == 1)
+}
+
+pub async fn set_paid(
+    conn: &mut PgConnection,
+    booking_id: i64,
+    payment_intent: Option<&str>,
+    session_id: &str,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update booking set paid_at = coalesce(paid_at, now()),
+                payment_intent_id = coalesce($2, payment_intent_id), checkout_session_id = $3
+         where booking_id = $1",
+        booking_id,
+        payment_intent,
+        session_id
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_cancelled(
+    conn: &mut PgConnection,
+    booking_id: i64,
+    by: &str,
+    reason: Option<&str>,
+    refund_minor: Option<i32>,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update booking set cancelled_at = now(), cancelled_by = $2, cancellation_reason = $3, refund_minor = $4
+         where booking_id = $1",
+        booking_id,
+        by,
+        reason,
+        refund_minor
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_refunded(conn: &mut PgConnection, booking_id: i64) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update booking set refunded_at = coalesce(refunded_at, now()) where booking_id = $1",
+        booking_id
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_cal_confirmed(pool: &PgPool, booking_id: i64) -> sqlx::Result<()> {
+    sqlx::query!("update booking set cal_confirmed_at = coalesce(cal_confirmed_at, now()) where booking_id = $1", booking_id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_cal_declined(pool: &PgPool, booking_id: i64) -> sqlx::Result<()> {
+    sqlx::query!("update booking set cal_declined_at = coalesce(cal_declined_at, now()) where booking_id = $1", booking_id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn reschedule(
+    conn: &mut PgConnection,
+    booking_id: i64,
+    new_uid: &str,
+    starts_at: OffsetDateTime,
+    ends_at: OffsetDateTime,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update booking set cal_booking_uid = $2, starts_at = $3, ends_at = $4 where booking_id = $1",
+        booking_id,
+        new_uid,
+        starts_at,
+        ends_at
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Unpaid bookings whose hold has run out, oldest first.
+pub async fn expired_holds(pool: &PgPool, limit: i64) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar!(
+        "select booking_id from booking
+         where status in ('held', 'awaiting_payment') and hold_expires_at < now()
+         order by hold_expires_at limit $1",
+        limit
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Bookings with an open Checkout Session that nobody has asked Stripe about for a while:
+/// a webhook may have been missed. Marks them checked, so each instance takes different ones.
+pub async fn take_payments_to_reconcile(
+    pool: &PgPool,
+    limit: i64,
+) -> sqlx::Result<Vec<(i64, String)>> {
+    let rows = sqlx::query!(
+        r#"update booking set payment_checked_at = now()
+           where booking_id in (
+               select booking_id from booking
+               where status = 'awaiting_payment' and checkout_session_id is not null
+                 and checkout_started_at < now() - interval '10 minutes'
+                 and (payment_checked_at is null or payment_checked_at < now() - interval '5 minutes')
+               order by payment_checked_at nulls first
+               limit $1
+               for update skip locked)
+           returning booking_id, checkout_session_id as "checkout_session_id!""#,
+        limit
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.booking_id, r.checkout_session_id))
+        .collect())
+}
+
+pub async fn stripe_event_seen(conn: &mut PgConnection, event_id: &str) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"select exists (select 1 from stripe_event where event_id = $1) as "seen!""#,
+        event_id
+    )
+    .fetch_one(conn)
+    .await
+}
+
+pub async fn record_stripe_event(
+    conn: &mut PgConnection,
+    event_id: &str,
+    event_type: &str,
+) -> sqlx::Result<bool> {
+    let inserted = sqlx::query!(
+        "insert into stripe_event (event_id, event_type) values ($1, $2) on conflict do nothing",
+        event_id,
+        event_type
+    )
+    .execute(conn)
+    .await?;
+    Ok(inserted.rows_affected() == 1)
+}
+
+pub async fn record_calcom_event(
+    conn: &mut PgConnection,
+    body_sha256: &str,
+    trigger: &str,
+    uid: Option<&str>,
+) -> sqlx::Result<bool> {
+    let inserted = sqlx::query!(
+        "insert into calcom_event (body_sha256, trigger_event, booking_uid) values ($1, $2, $3) on conflict do nothing",
+        body_sha256,
+        trigger,
+        uid
+    )
+    .execute(conn)
+    .await?;
+    Ok(inserted.rows_affected() == 1)
+}

@@ -1,0 +1,303 @@
+//! The customer's details form: limits, validation into [`BookingDetails`], and the resume
+//! check (a real PDF by content, at most 10 MB).
+
+use std::collections::BTreeMap;
+
+use super::EmailAddress;
+
+pub const MAX_NAME: usize = 120;
+pub const MAX_LONG_TEXT: usize = 4000;
+pub const MAX_TARGET_COMPANIES: usize = 500;
+pub const MAX_RESUME_BYTES: usize = 10 * 1024 * 1024;
+
+/// The form as submitted, before validation. Unknown fields are never read.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct DetailsInput {
+    pub name: String,
+    pub email: String,
+    pub background: String,
+    pub interview_focus: String,
+    pub technologies: Vec<String>,
+    pub subject: String,
+    pub target_companies: String,
+    pub extra_information: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookingDetails {
+    pub name: String,
+    pub email: EmailAddress,
+    pub background: String,
+    pub interview_focus: String,
+    /// Names of the interviewer's technology tags, in the interviewer's order.
+    pub technologies: Vec<String>,
+    pub subject: Option<String>,
+    pub target_companies: Option<String>,
+    pub extra_information: Option<String>,
+}
+
+/// Field name -> message, shown next to the field.
+pub type FieldErrors = BTreeMap<&'static str, String>;
+
+/// Trims, normalises line endings and drops control characters other than newlines and tabs.
+pub fn clean_text(input: &str) -> String {
+    input
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
+
+fn check_length(
+    errors: &mut FieldErrors,
+    field: &'static str,
+    value: &str,
+    max: usize,
+    required: Option<&str>,
+) {
+    let chars = value.chars().count();
+    if chars == 0 {
+        if let Some(message) = required {
+            errors.insert(field, message.to_owned());
+        }
+    } else if chars > max {
+        errors.insert(
+            field,
+            format!("Please keep this under {max} characters (it is {chars})."),
+        );
+    }
+}
+
+/// Validates the form against this interviewer's tags (`technologies` and `subjects` are the
+/// tag names the form offered).
+pub fn validate(
+    input: &DetailsInput,
+    technologies: &[String],
+    subjects: &[String],
+) -> Result<BookingDetails, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let name = clean_text(&input.name)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    check_length(
+        &mut errors,
+        "name",
+        &name,
+        MAX_NAME,
+        Some("Please tell us your name."),
+    );
+    let email = EmailAddress::parse(&input.email);
+    if email.is_none() {
+        let message = if input.email.trim().is_empty() {
+            "Please give the email address for your confirmation."
+        } else {
+            "This does not look like an email address; please check it."
+        };
+        errors.insert("email", message.to_owned());
+    }
+    let background = clean_text(&input.background);
+    check_length(
+        &mut errors,
+        "background",
+        &background,
+        MAX_LONG_TEXT,
+        Some("A few lines about your experience help your interviewer prepare."),
+    );
+    let interview_focus = clean_text(&input.interview_focus);
+    check_length(
+        &mut errors,
+        "interview_focus",
+        &interview_focus,
+        MAX_LONG_TEXT,
+        Some("Tell your interviewer what you want to be interviewed on."),
+    );
+    let target_companies = clean_text(&input.target_companies);
+    check_length(
+        &mut errors,
+        "target_companies",
+        &target_companies,
+        MAX_TARGET_COMPANIES,
+        None,
+    );
+    let extra_information = clean_text(&input.extra_information);
+    check_length(
+        &mut errors,
+        "extra_information",
+        &extra_information,
+        MAX_LONG_TEXT,
+        None,
+    );
+
+    // Only this interviewer's own tags; kept in the interviewer's order, without repeats.
+    if input.technologies.iter().any(|t| !technologies.contains(t)) {
+        errors.insert(
+            "technologies",
+            "Please choose from this interviewer's technologies.".to_owned(),
+        );
+    }
+    let chosen: Vec<String> = technologies
+        .iter()
+        .filter(|t| input.technologies.contains(t))
+        .cloned()
+        .collect();
+    let subject = input.subject.trim();
+    if !subject.is_empty() && !subjects.iter().any(|s| s == subject) {
+        errors.insert(
+            "subject",
+            "Please choose one of this interviewer's subjects.".to_owned(),
+        );
+    }
+
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let optional = |s: String| (!s.is_empty()).then_some(s);
+    Ok(BookingDetails {
+        name,
+        email: email.expect("checked above"),
+        background,
+        interview_focus,
+        technologies: chosen,
+        subject: optional(subject.to_owned()),
+        target_companies: optional(target_companies),
+        extra_information: optional(extra_information),
+    })
+}
+
+/// Checks an uploaded resume. The content decides, not the file name: a PDF starts with the
+/// `%PDF-` header and ends with an `%%EOF` marker (allowing trailing whitespace or junk that
+/// some writers append).
+pub fn check_resume(bytes: &[u8], content_type: Option<&str>) -> Result<(), String> {
+    if bytes.is_empty() {
+        return Err("The file is empty. Please choose your resume as a PDF.".to_owned());
+    }
+    if bytes.len() > MAX_RESUME_BYTES {
+        return Err(format!(
+            "The file is {:.1} MB; the limit is 10 MB. Exporting to PDF again with compressed images usually helps.",
+            bytes.len() as f64 / (1024.0 * 1024.0)
+        ));
+    }
+    let declared = content_type
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    // Browsers send application/pdf; some systems send octet-stream for any file.
+    if !matches!(
+        declared.as_str(),
+        "" | "application/pdf" | "application/x-pdf" | "application/octet-stream"
+    ) {
+        return Err("Please upload a PDF file (this file was sent as another type).".to_owned());
+    }
+    let tail = &bytes[bytes.len().saturating_sub(2048)..];
+    let has_eof = tail.windows(5).any(|w| w == b"%%EOF");
+    if !bytes.starts_with(b"%PDF-") || !has_eof {
+        return Err(
+            "This file is not a PDF, whatever its name says. Please export your resume as a PDF."
+                .to_owned(),
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> DetailsInput {
+        DetailsInput {
+            name: "  Ada   Lovelace ".into(),
+            email: "ada@example.com".into(),
+            background: "Backend engineer, 5 years.\r\nPython.".into(),
+            interview_focus: "System design".into(),
+            technologies: vec!["Python".into()],
+            subject: "Backend".into(),
+            target_companies: "".into(),
+            extra_information: "".into(),
+        }
+    }
+
+    fn tags() -> (Vec<String>, Vec<String>) {
+        (vec!["Go".into(), "Python".into()], vec!["Backend".into()])
+    }
+
+    #[test]
+    fn valid_input_is_cleaned() {
+        let (tech, subjects) = tags();
+        let details = validate(&input(), &tech, &subjects).unwrap();
+        assert_eq!(details.name, "Ada Lovelace");
+        assert_eq!(details.background, "Backend engineer, 5 years.\nPython.");
+        assert_eq!(details.technologies, ["Python"]);
+        assert_eq!(details.subject.as_deref(), Some("Backend"));
+        assert_eq!(details.target_companies, None);
+    }
+
+    #[test]
+    fn every_problem_is_reported_against_its_field() {
+        let (tech, subjects) = tags();
+        let bad = DetailsInput {
+            name: " ".into(),
+            email: "ada@".into(),
+            background: "".into(),
+            interview_focus: "x".repeat(MAX_LONG_TEXT + 1),
+            technologies: vec!["Cobol".into()],
+            subject: "Frontend".into(),
+            target_companies: "y".repeat(MAX_TARGET_COMPANIES + 1),
+            extra_information: "\u{0}".into(),
+        };
+        let errors = validate(&bad, &tech, &subjects).unwrap_err();
+        let fields: Vec<&str> = errors.keys().copied().collect();
+        assert_eq!(
+            fields,
+            [
+                "background",
+                "email",
+                "interview_focus",
+                "name",
+                "subject",
+                "target_companies",
+                "technologies"
+            ]
+        );
+    }
+
+    #[test]
+    fn resumes_are_checked_by_content() {
+        let pdf = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n%%EOF\n".to_vec();
+        assert!(check_resume(&pdf, Some("application/pdf")).is_ok());
+        assert!(check_resume(&pdf, Some("application/octet-stream")).is_ok());
+        assert!(
+            check_resume(&[], Some("application/pdf"))
+                .unwrap_err()
+                .contains("empty")
+        );
+        assert!(
+            check_resume(b"PK\x03\x04 docx pretending", Some("application/pdf"))
+                .unwrap_err()
+                .contains("not a PDF")
+        );
+        assert!(
+            check_resume(b"%PDF-1.7 truncated", Some("application/pdf"))
+                .unwrap_err()
+                .contains("not a PDF")
+        );
+        assert!(
+            check_resume(&pdf, Some("image/png"))
+                .unwrap_err()
+                .contains("another type")
+        );
+        let mut big = pdf.clone();
+        big.resize(MAX_RESUME_BYTES + 1, b' ');
+        assert!(
+            check_resume(&big, Some("application/pdf"))
+                .unwrap_err()
+                .contains("10 MB")
+        );
+    }
+}

@@ -1,0 +1,199 @@
+//! cal.com API v2: read a booking, confirm or decline it. The key must belong to the account
+//! that owns the booking (the interviewer's own, or a team key for all event types).
+
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+use super::{CallError, error_for_status};
+use crate::config::{CalcomConfig, Secret};
+
+const BOOKINGS_API_VERSION: &str = "2024-08-13";
+
+#[derive(Clone)]
+pub struct CalClient {
+    http: reqwest::Client,
+    base: String,
+}
+
+/// A cal.com booking as we use it. Statuses are lowercase (`pending`, `accepted`,
+/// `cancelled`, `rejected`).
+#[derive(Debug, Clone)]
+pub struct CalBooking {
+    pub uid: String,
+    pub status: String,
+    pub start: OffsetDateTime,
+    pub end: OffsetDateTime,
+    pub event_type_id: Option<i64>,
+    pub host_email: Option<String>,
+    pub attendee_name: Option<String>,
+    pub attendee_email: Option<String>,
+    pub attendee_time_zone: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Envelope<T> {
+    data: T,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct BookingOutput {
+    uid: String,
+    status: String,
+    start: String,
+    end: String,
+    event_type_id: Option<i64>,
+    event_type: Option<EventTypeRef>,
+    #[serde(default)]
+    hosts: Vec<Person>,
+    #[serde(default)]
+    attendees: Vec<Person>,
+}
+
+#[derive(Deserialize)]
+struct EventTypeRef {
+    id: Option<i64>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Person {
+    name: Option<String>,
+    email: Option<String>,
+    time_zone: Option<String>,
+}
+
+fn parse_time(value: &str) -> Result<OffsetDateTime, CallError> {
+    OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339).map_err(|_| {
+        CallError::Rejected {
+            status: 200,
+            message: format!("unreadable time `{value}` from cal.com"),
+        }
+    })
+}
+
+impl TryFrom<BookingOutput> for CalBooking {
+    type Error = CallError;
+    fn try_from(b: BookingOutput) -> Result<Self, CallError> {
+        let attendee = b.attendees.into_iter().next();
+        Ok(CalBooking {
+            start: parse_time(&b.start)?,
+            end: parse_time(&b.end)?,
+            event_type_id: b.event_type.and_then(|e| e.id).or(b.event_type_id),
+            host_email: b.hosts.into_iter().find_map(|h| h.email),
+            attendee_name: attendee.as_ref().and_then(|a| a.name.clone()),
+            attendee_email: attendee.as_ref().and_then(|a| a.email.clone()),
+            attendee_time_zone: attendee.and_then(|a| a.time_zone),
+            status: b.status.to_lowercase(),
+            uid: b.uid,
+        })
+    }
+}
+
+impl CalClient {
+    pub fn new(config: &CalcomConfig, http: reqwest::Client) -> Self {
+        Self {
+            http,
+            base: format!("{}/v2", config.api_base),
+        }
+    }
+
+    fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        key: &Secret,
+    ) -> reqwest::RequestBuilder {
+        self.http
+            .request(method, format!("{}{}", self.base, path))
+            .bearer_auth(key.expose())
+            .header("cal-api-version", BOOKINGS_API_VERSION)
+    }
+
+    /// `None` when cal.com does not know the uid.
+    pub async fn get_booking(
+        &self,
+        uid: &str,
+        key: &Secret,
+    ) -> Result<Option<CalBooking>, CallError> {
+        let response = self
+            .request(
+                reqwest::Method::GET,
+                &format!("/bookings/{}", encode(uid)),
+                key,
+            )
+            .send()
+            .await?;
+        if response.status() == reqwest::StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        let envelope: Envelope<BookingOutput> = error_for_status(response).await?.json().await?;
+        envelope.data.try_into().map(Some)
+    }
+
+    pub async fn confirm_booking(&self, uid: &str, key: &Secret) -> Result<(), CallError> {
+        let response = self
+            .request(
+                reqwest::Method::POST,
+                &format!("/bookings/{}/confirm", encode(uid)),
+                key,
+            )
+            .send()
+            .await?;
+        error_for_status(response).await.map(drop)
+    }
+
+    pub async fn decline_booking(
+        &self,
+        uid: &str,
+        reason: &str,
+        key: &Secret,
+    ) -> Result<(), CallError> {
+        let response = self
+            .request(
+                reqwest::Method::POST,
+                &format!("/bookings/{}/decline", encode(uid)),
+                key,
+            )
+            .json(&serde_json::json!({ "reason": reason }))
+            .send()
+            .await?;
+        error_for_status(response).await.map(drop)
+    }
+}
+
+fn encode(segment: &str) -> String {
+    form_urlencoded::byte_serialize(segment.as_bytes()).collect()
+}
+
+/// The webhook envelope (`X-Cal-Signature-256` verified before parsing).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookEvent {
+    pub trigger_event: String,
+    pub payload: WebhookPayload,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookPayload {
+    pub uid: Option<String>,
+    /// On a reschedule: the uid of the booking it replaces.
+    pub reschedule_uid: Option<String>,
+    pub start_time: Option<String>,
+    pub end_time: Option<String>,
+    pub status: Option<String>,
+    pub cancellation_reason: Option<String>,
+    /// Who cancelled, when cal.com says (an email address).
+    pub cancelled_by: Option<String>,
+    pub organizer: Option<WebhookPerson>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct WebhookPerson {
+    pub email: Option<String>,
+}
+
+pub fn parse_webhook_time(value: &str) -> Option<OffsetDateTime> {
+    parse_time(value).ok()
+}

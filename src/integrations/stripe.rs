@@ -1,0 +1,214 @@
+//! A thin typed client for the few Stripe calls we make (Checkout Sessions and refunds), and
+//! the webhook event shapes we read. Form-encoded requests, pinned API version, idempotency
+//! keys on every write. `STRIPE_API_BASE` points it at a fake in tests.
+
+use serde::Deserialize;
+
+use super::{CallError, error_for_status};
+use crate::config::{Secret, StripeConfig};
+
+/// The API version our parameters and parsing were written against.
+pub const API_VERSION: &str = "2026-03-25.dahlia";
+
+#[derive(Clone)]
+pub struct StripeClient {
+    http: reqwest::Client,
+    base: String,
+    secret_key: Option<Secret>,
+}
+
+/// What we ask Checkout for. Amounts in minor units.
+#[derive(Debug, Clone)]
+pub struct NewCheckoutSession {
+    pub booking_public_id: String,
+    pub amount_minor: i64,
+    /// ISO 4217, any case (sent lowercase).
+    pub currency: String,
+    pub product_name: String,
+    pub product_description: String,
+    pub customer_email: String,
+    pub success_url: String,
+    pub cancel_url: String,
+    /// Unix seconds; Stripe accepts 30 minutes to 24 hours ahead.
+    pub expires_at: i64,
+    pub submit_message: String,
+    pub idempotency_key: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CheckoutSession {
+    pub id: String,
+    /// The hosted page; present while the session is open.
+    pub url: Option<String>,
+    /// `open`, `complete` or `expired`.
+    pub status: Option<String>,
+    /// `paid`, `unpaid` or `no_payment_required`.
+    pub payment_status: Option<String>,
+    pub payment_intent: Option<String>,
+    pub client_reference_id: Option<String>,
+    pub amount_total: Option<i64>,
+    pub currency: Option<String>,
+}
+
+impl CheckoutSession {
+    pub fn is_paid(&self) -> bool {
+        self.payment_status.as_deref() == Some("paid")
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Refund {
+    pub id: String,
+    pub status: Option<String>,
+}
+
+impl StripeClient {
+    pub fn new(config: &StripeConfig, http: reqwest::Client) -> Self {
+        Self {
+            http,
+            base: config.api_base.clone(),
+            secret_key: config.secret_key.clone(),
+        }
+    }
+
+    pub fn is_configured(&self) -> bool {
+        self.secret_key.is_some()
+    }
+
+    fn key(&self) -> Result<&str, CallError> {
+        self.secret_key
+            .as_ref()
+            .map(Secret::expose)
+            .ok_or(CallError::NotConfigured)
+    }
+
+    async fn post<T: for<'de> Deserialize<'de>>(
+        &self,
+        path: &str,
+        form: &[(String, String)],
+        idempotency_key: Option<&str>,
+    ) -> Result<T, CallError> {
+        let mut request = self
+            .http
+            .post(format!("{}{}", self.base, path))
+            .bearer_auth(self.key()?)
+            .header("Stripe-Version", API_VERSION)
+            .form(form);
+        if let Some(key) = idempotency_key {
+            request = request.header("Idempotency-Key", key);
+        }
+        let response = error_for_status(request.send().await?).await?;
+        Ok(response.json().await?)
+    }
+
+    pub async fn create_checkout_session(
+        &self,
+        new: &NewCheckoutSession,
+    ) -> Result<CheckoutSession, CallError> {
+        let pair = |k: &str, v: &str| (k.to_owned(), v.to_owned());
+        let form = vec![
+            pair("mode", "payment"),
+            pair("line_items[0][quantity]", "1"),
+            pair(
+                "line_items[0][price_data][currency]",
+                &new.currency.to_lowercase(),
+            ),
+            pair(
+                "line_items[0][price_data][unit_amount]",
+                &new.amount_minor.to_string(),
+            ),
+            pair(
+                "line_items[0][price_data][product_data][name]",
+                &new.product_name,
+            ),
+            pair(
+                "line_items[0][price_data][product_data][description]",
+                &new.product_description,
+            ),
+            pair("customer_email", &new.customer_email),
+            pair("client_reference_id", &new.booking_public_id),
+            pair("metadata[booking_id]", &new.booking_public_id),
+            pair(
+                "payment_intent_data[metadata][booking_id]",
+                &new.booking_public_id,
+            ),
+            pair("success_url", &new.success_url),
+            pair("cancel_url", &new.cancel_url),
+            pair("expires_at", &new.expires_at.to_string()),
+            pair("custom_text[submit][message]", &new.submit_message),
+        ];
+        self.post("/v1/checkout/sessions", &form, Some(&new.idempotency_key))
+            .await
+    }
+
+    pub async fn retrieve_checkout_session(&self, id: &str) -> Result<CheckoutSession, CallError> {
+        let request = self
+            .http
+            .get(format!(
+                "{}/v1/checkout/sessions/{}",
+                self.base,
+                encode_path(id)
+            ))
+            .bearer_auth(self.key()?)
+            .header("Stripe-Version", API_VERSION);
+        Ok(error_for_status(request.send().await?)
+            .await?
+            .json()
+            .await?)
+    }
+
+    /// Closes an open session so it can no longer be paid (a newer attempt replaces it).
+    pub async fn expire_checkout_session(&self, id: &str) -> Result<CheckoutSession, CallError> {
+        self.post(
+            &format!("/v1/checkout/sessions/{}/expire", encode_path(id)),
+            &[],
+            None,
+        )
+        .await
+    }
+
+    pub async fn create_refund(
+        &self,
+        payment_intent: &str,
+        amount_minor: i64,
+        booking_public_id: &str,
+        idempotency_key: &str,
+    ) -> Result<Refund, CallError> {
+        let form = vec![
+            ("payment_intent".to_owned(), payment_intent.to_owned()),
+            ("amount".to_owned(), amount_minor.to_string()),
+            ("reason".to_owned(), "requested_by_customer".to_owned()),
+            (
+                "metadata[booking_id]".to_owned(),
+                booking_public_id.to_owned(),
+            ),
+        ];
+        self.post("/v1/refunds", &form, Some(idempotency_key)).await
+    }
+}
+
+fn encode_path(segment: &str) -> String {
+    form_urlencoded::byte_serialize(segment.as_bytes()).collect()
+}
+
+/// The parts of a webhook event we read. Unknown types are acknowledged and ignored.
+#[derive(Debug, Deserialize)]
+pub struct Event {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub event_type: String,
+    pub data: EventData,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct EventData {
+    pub object: serde_json::Value,
+}
+
+/// `charge.refunded` carries a Charge.
+#[derive(Debug, Deserialize)]
+pub struct Charge {
+    pub payment_intent: Option<String>,
+    pub amount_refunded: Option<i64>,
+    pub refunded: Option<bool>,
+}

@@ -1,0 +1,262 @@
+//! Background work, Postgres-backed and safe with several app instances:
+//!
+//! - the outbox: emails, cal.com confirm/decline calls and Stripe refunds queued by
+//!   `booking::lifecycle`, each retried with exponential backoff until it succeeds;
+//! - expiring unpaid holds (declining the cal.com booking, so the slot is free again);
+//! - reconciling payments: asking Stripe about open sessions in case a webhook was missed.
+
+use std::{sync::Arc, time::Duration};
+
+use tokio::sync::Notify;
+
+use crate::{
+    booking::{
+        Services,
+        lifecycle::{
+            self, CalJob, JOB_CAL_CONFIRM, JOB_CAL_DECLINE, JOB_EMAIL, JOB_STRIPE_REFUND, RefundJob,
+        },
+    },
+    db::{bookings, jobs},
+    integrations::{
+        CallError,
+        calcom::CalClient,
+        mail::{Mailer, OutgoingEmail},
+        stripe::StripeClient,
+    },
+};
+
+/// How long a claimed job is ours before another worker may retry it.
+const LEASE_SECONDS: i32 = 120;
+/// After this many attempts a job is marked failed and left for a person.
+const MAX_ATTEMPTS: i32 = 15;
+const IDLE_POLL: Duration = Duration::from_secs(2);
+const SWEEP_EVERY: Duration = Duration::from_secs(30);
+
+/// Everything the worker talks to.
+#[derive(Clone)]
+pub struct Worker {
+    pub services: Services,
+    pub mailer: Mailer,
+    pub stripe: StripeClient,
+    pub calcom: CalClient,
+    /// Poked when a request queues work, so it runs now rather than at the next poll.
+    pub wake: Arc<Notify>,
+}
+
+/// Seconds until the next attempt: 5 s, 10 s, 20 s ... capped at one hour.
+pub fn backoff_seconds(attempts: i32) -> i64 {
+    let exponent = attempts.clamp(1, 20) - 1;
+    (5_i64 << exponent).min(3600)
+}
+
+impl Worker {
+    /// Runs until the process stops.
+    pub async fn run(self) {
+        let mut last_sweep = tokio::time::Instant::now() - SWEEP_EVERY;
+        loop {
+            if last_sweep.elapsed() >= SWEEP_EVERY {
+                last_sweep = tokio::time::Instant::now();
+                if let Err(err) = self.sweep().await {
+                    tracing::warn!(error = ?err, "booking sweep failed; will retry");
+                }
+            }
+            match self.run_one().await {
+                Ok(true) => continue,
+                Ok(false) => {}
+                Err(err) => tracing::warn!(error = ?err, "job queue unavailable; will retry"),
+            }
+            let _ = tokio::time::timeout(IDLE_POLL, self.wake.notified()).await;
+        }
+    }
+
+    /// Claims and runs one due job. Returns whether there was one.
+    pub async fn run_one(&self) -> anyhow::Result<bool> {
+        let pool = &self.services.pool;
+        let Some(job) = jobs::claim_next(pool, LEASE_SECONDS).await? else {
+            return Ok(false);
+        };
+        let result = self.execute(&job.kind, job.payload).await;
+        match result {
+            Ok(()) => jobs::complete(pool, job.job_id).await?,
+            Err(JobError::Retry(message)) if job.attempts < MAX_ATTEMPTS => {
+                tracing::warn!(job.id = job.job_id, job.kind = %job.kind, attempts = job.attempts, error = %message, "job failed; retrying");
+                jobs::fail(
+                    pool,
+                    job.job_id,
+                    &message,
+                    Some(backoff_seconds(job.attempts)),
+                )
+                .await?
+            }
+            Err(JobError::Retry(message) | JobError::Fatal(message)) => {
+                tracing::error!(job.id = job.job_id, job.kind = %job.kind, error = %message, "job failed for good; needs a person");
+                jobs::fail(pool, job.job_id, &message, None).await?
+            }
+        }
+        Ok(true)
+    }
+
+    async fn execute(&self, kind: &str, payload: serde_json::Value) -> Result<(), JobError> {
+        match kind {
+            JOB_EMAIL => {
+                let email: OutgoingEmail = parse(payload)?;
+                self.mailer
+                    .send(&email)
+                    .await
+                    .map_err(|e| JobError::Retry(format!("{e:#}")))
+            }
+            JOB_CAL_CONFIRM => {
+                let job: CalJob = parse(payload)?;
+                let key = self.cal_key(job.interviewer_id)?;
+                self.calcom
+                    .confirm_booking(&job.uid, &key)
+                    .await
+                    .map_err(JobError::from)?;
+                bookings::set_cal_confirmed(&self.services.pool, job.booking_id)
+                    .await
+                    .map_err(JobError::retry)
+            }
+            JOB_CAL_DECLINE => {
+                let job: CalJob = parse(payload)?;
+                let key = self.cal_key(job.interviewer_id)?;
+                let reason = "The slot was not paid for in time, so it has been released.";
+                match self.calcom.decline_booking(&job.uid, reason, &key).await {
+                    Ok(()) => {}
+                    // Already cancelled or declined in cal.com: the slot is free either way.
+                    Err(CallError::Rejected {
+                        status: 400 | 404 | 409,
+                        ..
+                    }) => {}
+                    Err(err) => return Err(err.into()),
+                }
+                bookings::set_cal_declined(&self.services.pool, job.booking_id)
+                    .await
+                    .map_err(JobError::retry)
+            }
+            JOB_STRIPE_REFUND => {
+                let job: RefundJob = parse(payload)?;
+                let key = format!("refund:{}:{}", job.public_id, job.payment_intent);
+                self.stripe
+                    .create_refund(&job.payment_intent, job.amount_minor, &job.public_id, &key)
+                    .await
+                    .map(drop)
+                    .map_err(JobError::from)
+            }
+            other => Err(JobError::Fatal(format!("unknown job kind `{other}`"))),
+        }
+    }
+
+    /// The cal.com key that can act on this interviewer's bookings.
+    fn cal_key(&self, _interviewer_id: i64) -> Result<crate::config::Secret, JobError> {
+        self.services.config.calcom.api_key.clone().ok_or_else(|| {
+            JobError::Retry("no cal.com API key configured (CALCOM_API_KEY)".to_owned())
+        })
+    }
+
+    /// Expires unpaid holds and reconciles open Checkout Sessions with Stripe.
+    pub async fn sweep(&self) -> anyhow::Result<()> {
+        let pool = &self.services.pool;
+        for booking_id in bookings::expired_holds(pool, 50).await? {
+            self.settle_unpaid(booking_id).await?;
+        }
+        if self.stripe.is_configured() {
+            for (booking_id, session_id) in bookings::take_payments_to_reconcile(pool, 20).await? {
+                match self.stripe.retrieve_checkout_session(&session_id).await {
+                    Ok(session) if session.is_paid() => {
+                        tracing::warn!(
+                            booking.id = booking_id,
+                            "payment found by reconciliation: a webhook was missed"
+                        );
+                        lifecycle::mark_paid(
+                            &self.services,
+                            booking_id,
+                            &session.id,
+                            session.payment_intent.as_deref(),
+                        )
+                        .await?;
+                    }
+                    Ok(_) => {}
+                    Err(err) => {
+                        tracing::warn!(booking.id = booking_id, error = %err, "cannot reconcile with Stripe yet")
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A hold ran out: unless Stripe has the money after all, expire the booking (closing its
+    /// Checkout Session first, so it can no longer be paid).
+    async fn settle_unpaid(&self, booking_id: i64) -> anyhow::Result<()> {
+        let session_id = {
+            let mut conn = self.services.pool.acquire().await?;
+            bookings::view_by_id(&mut conn, booking_id)
+                .await?
+                .and_then(|b| b.checkout_session_id)
+        };
+        if let (Some(session_id), true) = (session_id, self.stripe.is_configured()) {
+            let session = match self.stripe.retrieve_checkout_session(&session_id).await {
+                Ok(session) => session,
+                Err(err) => {
+                    // Without Stripe's word we do not release a slot someone may have paid for.
+                    tracing::warn!(booking.id = booking_id, error = %err, "cannot check payment before expiring; later");
+                    return Ok(());
+                }
+            };
+            if session.is_paid() {
+                lifecycle::mark_paid(
+                    &self.services,
+                    booking_id,
+                    &session.id,
+                    session.payment_intent.as_deref(),
+                )
+                .await?;
+                return Ok(());
+            }
+            if session.status.as_deref() == Some("open")
+                && let Err(err) = self.stripe.expire_checkout_session(&session_id).await
+            {
+                tracing::warn!(booking.id = booking_id, error = %err, "cannot close the Checkout Session yet");
+                return Ok(());
+            }
+        }
+        if lifecycle::expire(&self.services, booking_id).await? {
+            self.wake.notify_one();
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug)]
+enum JobError {
+    Retry(String),
+    Fatal(String),
+}
+
+impl JobError {
+    fn retry(err: impl std::fmt::Display) -> Self {
+        JobError::Retry(err.to_string())
+    }
+}
+
+impl From<CallError> for JobError {
+    fn from(err: CallError) -> Self {
+        // 4xx from cal.com or Stripe can be transient in practice (a key being rotated); keep
+        // retrying with backoff until MAX_ATTEMPTS and let a person look after that.
+        JobError::Retry(err.to_string())
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(payload: serde_json::Value) -> Result<T, JobError> {
+    serde_json::from_value(payload).map_err(|e| JobError::Fatal(format!("unreadable payload: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn backoff_doubles_and_caps_at_an_hour() {
+        let delays: Vec<i64> = (1..=6).map(super::backoff_seconds).collect();
+        assert_eq!(delays, [5, 10, 20, 40, 80, 160]);
+        assert_eq!(super::backoff_seconds(30), 3600);
+    }
+}

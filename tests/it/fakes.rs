@@ -1,0 +1,351 @@
+//! Small HTTP fakes of the two SaaS APIs we cannot reach offline: Stripe (Checkout Sessions,
+//! refunds) and cal.com (bookings). They keep state like the real services for the calls we
+//! make, record every request so tests can check what we sent, and can be told to fail.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+};
+
+use axum::{
+    Json, Router,
+    extract::{Path, State},
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use serde_json::{Value, json};
+
+async fn serve(router: Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    address
+}
+
+fn parse_form(body: &str) -> HashMap<String, String> {
+    form_urlencoded::parse(body.as_bytes())
+        .into_owned()
+        .collect()
+}
+
+// ---- Stripe ------------------------------------------------------------------------------
+
+pub const STRIPE_KEY: &str = "sk_test_fake";
+pub const STRIPE_WEBHOOK_SECRET: &str = "whsec_test_secret";
+
+#[derive(Default)]
+pub struct StripeState {
+    pub sessions: HashMap<String, Value>,
+    /// Idempotency key -> session id, as Stripe replays the first answer for a key.
+    by_key: HashMap<String, String>,
+    /// Every session-creation request that reached the fake: (idempotency key, form).
+    pub create_requests: Vec<(String, HashMap<String, String>)>,
+    pub refunds: Vec<HashMap<String, String>>,
+    pub expired: Vec<String>,
+    pub fail_creates: u32,
+    next: u32,
+}
+
+#[derive(Clone)]
+pub struct FakeStripe {
+    pub base: String,
+    pub state: Arc<Mutex<StripeState>>,
+}
+
+fn authorised(headers: &HeaderMap) -> bool {
+    headers.get("authorization").and_then(|v| v.to_str().ok())
+        == Some(&format!("Bearer {STRIPE_KEY}"))
+}
+
+async fn stripe_create(
+    State(state): State<Arc<Mutex<StripeState>>>,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
+    if !authorised(&headers) {
+        return (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"error": {"message": "bad key"}})),
+        )
+            .into_response();
+    }
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let form = parse_form(&body);
+    let mut s = state.lock().unwrap();
+    s.create_requests.push((key.clone(), form.clone()));
+    if s.fail_creates > 0 {
+        s.fail_creates -= 1;
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Json(json!({"error": {"message": "boom"}})),
+        )
+            .into_response();
+    }
+    if let Some(id) = s.by_key.get(&key) {
+        return Json(s.sessions[id].clone()).into_response();
+    }
+    s.next += 1;
+    let id = format!("cs_test_{}", s.next);
+    let session = json!({
+        "id": id,
+        "object": "checkout.session",
+        "url": format!("https://checkout.stripe.test/c/pay/{id}"),
+        "status": "open",
+        "payment_status": "unpaid",
+        "payment_intent": null,
+        "client_reference_id": form.get("client_reference_id"),
+        "amount_total": form.get("line_items[0][price_data][unit_amount]").and_then(|a| a.parse::<i64>().ok()),
+        "currency": form.get("line_items[0][price_data][currency]"),
+        "customer_email": form.get("customer_email"),
+        "metadata": { "booking_id": form.get("metadata[booking_id]") },
+    });
+    s.by_key.insert(key, id.clone());
+    s.sessions.insert(id, session.clone());
+    Json(session).into_response()
+}
+
+async fn stripe_get(
+    State(state): State<Arc<Mutex<StripeState>>>,
+    Path(id): Path<String>,
+) -> Response {
+    match state.lock().unwrap().sessions.get(&id) {
+        Some(session) => Json(session.clone()).into_response(),
+        None => (
+            StatusCode::NOT_FOUND,
+            Json(json!({"error": {"message": "no such session"}})),
+        )
+            .into_response(),
+    }
+}
+
+async fn stripe_expire(
+    State(state): State<Arc<Mutex<StripeState>>>,
+    Path(id): Path<String>,
+) -> Response {
+    let mut s = state.lock().unwrap();
+    s.expired.push(id.clone());
+    let Some(session) = s.sessions.get_mut(&id) else {
+        return (
+            StatusCode::NOT_FOUND,
+            Json(json!({"error": {"message": "no such session"}})),
+        )
+            .into_response();
+    };
+    if session["status"] != "open" {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error": {"message": "session is not open"}})),
+        )
+            .into_response();
+    }
+    session["status"] = json!("expired");
+    Json(session.clone()).into_response()
+}
+
+async fn stripe_refund(
+    State(state): State<Arc<Mutex<StripeState>>>,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
+    let mut form = parse_form(&body);
+    form.insert(
+        "idempotency_key".into(),
+        headers
+            .get("idempotency-key")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .into(),
+    );
+    let mut s = state.lock().unwrap();
+    s.refunds.push(form);
+    Json(json!({"id": format!("re_{}", s.refunds.len()), "status": "succeeded"})).into_response()
+}
+
+impl FakeStripe {
+    pub async fn start() -> Self {
+        let state = Arc::new(Mutex::new(StripeState::default()));
+        let router = Router::new()
+            .route("/v1/checkout/sessions", post(stripe_create))
+            .route("/v1/checkout/sessions/{id}", get(stripe_get))
+            .route("/v1/checkout/sessions/{id}/expire", post(stripe_expire))
+            .route("/v1/refunds", post(stripe_refund))
+            .with_state(state.clone());
+        Self {
+            base: serve(router).await,
+            state,
+        }
+    }
+
+    /// The customer pays on the hosted page.
+    pub fn pay(&self, session_id: &str) -> Value {
+        let mut s = self.state.lock().unwrap();
+        let session = s.sessions.get_mut(session_id).expect("known session");
+        session["status"] = json!("complete");
+        session["payment_status"] = json!("paid");
+        session["payment_intent"] = json!(format!("pi_for_{session_id}"));
+        session.clone()
+    }
+
+    pub fn session(&self, id: &str) -> Value {
+        self.state.lock().unwrap().sessions[id].clone()
+    }
+
+    pub fn session_count(&self) -> usize {
+        self.state.lock().unwrap().sessions.len()
+    }
+
+    pub fn fail_next_creates(&self, n: u32) {
+        self.state.lock().unwrap().fail_creates = n;
+    }
+
+    pub fn last_create(&self) -> (String, HashMap<String, String>) {
+        self.state
+            .lock()
+            .unwrap()
+            .create_requests
+            .last()
+            .cloned()
+            .expect("a session was requested")
+    }
+
+    pub fn refunds(&self) -> Vec<HashMap<String, String>> {
+        self.state.lock().unwrap().refunds.clone()
+    }
+}
+
+// ---- cal.com -----------------------------------------------------------------------------
+
+pub const CAL_KEY: &str = "cal_test_fake";
+pub const CAL_WEBHOOK_SECRET: &str = "cal_whsec_test";
+
+#[derive(Default)]
+pub struct CalState {
+    pub bookings: HashMap<String, Value>,
+    pub confirmed: Vec<String>,
+    pub declined: Vec<String>,
+    pub fail_confirms: u32,
+    pub down: bool,
+}
+
+#[derive(Clone)]
+pub struct FakeCal {
+    pub base: String,
+    pub state: Arc<Mutex<CalState>>,
+}
+
+fn cal_authorised(headers: &HeaderMap) -> bool {
+    headers.get("authorization").and_then(|v| v.to_str().ok()) == Some(&format!("Bearer {CAL_KEY}"))
+        && headers.get("cal-api-version").is_some()
+}
+
+async fn cal_get(
+    State(state): State<Arc<Mutex<CalState>>>,
+    headers: HeaderMap,
+    Path(uid): Path<String>,
+) -> Response {
+    let s = state.lock().unwrap();
+    if s.down {
+        return StatusCode::BAD_GATEWAY.into_response();
+    }
+    if !cal_authorised(&headers) {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    match s.bookings.get(&uid) {
+        Some(b) => Json(json!({"status": "success", "data": b})).into_response(),
+        None => (StatusCode::NOT_FOUND, Json(json!({"status": "error"}))).into_response(),
+    }
+}
+
+async fn cal_confirm(
+    State(state): State<Arc<Mutex<CalState>>>,
+    headers: HeaderMap,
+    Path(uid): Path<String>,
+) -> Response {
+    let mut s = state.lock().unwrap();
+    if !cal_authorised(&headers) {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    if s.fail_confirms > 0 {
+        s.fail_confirms -= 1;
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    }
+    s.confirmed.push(uid.clone());
+    if let Some(b) = s.bookings.get_mut(&uid) {
+        b["status"] = json!("accepted");
+    }
+    Json(json!({"status": "success"})).into_response()
+}
+
+async fn cal_decline(
+    State(state): State<Arc<Mutex<CalState>>>,
+    headers: HeaderMap,
+    Path(uid): Path<String>,
+) -> Response {
+    let mut s = state.lock().unwrap();
+    if !cal_authorised(&headers) {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    s.declined.push(uid.clone());
+    if let Some(b) = s.bookings.get_mut(&uid) {
+        b["status"] = json!("rejected");
+    }
+    Json(json!({"status": "success"})).into_response()
+}
+
+impl FakeCal {
+    pub async fn start() -> Self {
+        let state = Arc::new(Mutex::new(CalState::default()));
+        let router = Router::new()
+            .route("/v2/bookings/{uid}", get(cal_get))
+            .route("/v2/bookings/{uid}/confirm", post(cal_confirm))
+            .route("/v2/bookings/{uid}/decline", post(cal_decline))
+            .with_state(state.clone());
+        Self {
+            base: serve(router).await,
+            state,
+        }
+    }
+
+    /// A pending booking in cal.com, `hours_ahead` from now, as `GET /v2/bookings/{uid}` returns.
+    pub fn add_booking(
+        &self,
+        uid: &str,
+        event_type_id: i64,
+        hours_ahead: i64,
+        status: &str,
+        host: &str,
+        attendee: &str,
+    ) {
+        let start = time::OffsetDateTime::now_utc() + time::Duration::hours(hours_ahead);
+        let start = start.replace_nanosecond(0).unwrap();
+        let fmt = |t: time::OffsetDateTime| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .unwrap()
+        };
+        let booking = json!({
+            "id": 1, "uid": uid, "title": "Practice interview", "status": status,
+            "start": fmt(start), "end": fmt(start + time::Duration::minutes(90)),
+            "duration": 90, "eventTypeId": event_type_id, "eventType": {"id": event_type_id, "slug": "practice"},
+            "hosts": [{"id": 7, "name": "Host", "email": host, "username": "host", "timeZone": "Europe/Berlin"}],
+            "attendees": [{"name": "Ada Customer", "email": attendee, "timeZone": "America/New_York", "absent": false}],
+        });
+        self.state
+            .lock()
+            .unwrap()
+            .bookings
+            .insert(uid.to_owned(), booking);
+    }
+
+    pub fn confirmed(&self) -> Vec<String> {
+        self.state.lock().unwrap().confirmed.clone()
+    }
+
+    pub fn declined(&self) -> Vec<String> {
+        self.state.lock().unwrap().declined.clone()
+    }
+}

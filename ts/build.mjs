@@ -1,0 +1,59 @@
+// Builds the site's front-end assets into static/dist/ (git-ignored):
+//   ts/main.ts           -> app.js   (htmx + our modules, one ES module, minified)
+//   static/css/main.css  -> app.css  (tokens, base and components inlined via @import, minified)
+//   static/icons/*       -> copied as they are (favicon.svg)
+// `node ts/build.mjs` builds once; `--watch` rebuilds on change (used by `make run`).
+import * as esbuild from "esbuild";
+import { cp, mkdir, readdir } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const outdir = path.join(root, "static", "dist");
+const iconsDir = path.join(root, "static", "icons");
+const watch = process.argv.includes("--watch");
+
+/** @type {import("esbuild").BuildOptions} */
+const shared = {
+  absWorkingDir: root,
+  bundle: true,
+  minify: true,
+  logLevel: "info",
+  // Keep /*! license */ comments of bundled packages at the end of each file.
+  legalComments: "eof",
+};
+
+/** @type {import("esbuild").BuildOptions} */
+const js = {
+  ...shared,
+  entryPoints: ["ts/main.ts"],
+  outfile: "static/dist/app.js",
+  format: "esm",
+  target: "es2022",
+};
+
+/** @type {import("esbuild").BuildOptions} */
+const css = {
+  ...shared,
+  entryPoints: ["static/css/main.css"],
+  outfile: "static/dist/app.css",
+  // Browsers from 2023 on: native nesting, :has(), color-scheme; nothing to lower.
+  target: ["chrome120", "edge120", "firefox121", "safari17"],
+};
+
+async function copyIcons() {
+  for (const name of await readdir(iconsDir)) {
+    await cp(path.join(iconsDir, name), path.join(outdir, name));
+  }
+}
+
+await mkdir(outdir, { recursive: true });
+await copyIcons();
+
+if (watch) {
+  const contexts = await Promise.all([esbuild.context(js), esbuild.context(css)]);
+  await Promise.all(contexts.map((ctx) => ctx.watch()));
+  console.log("watching ts/ and static/css/ for changes (icons are copied at start)");
+} else {
+  await Promise.all([esbuild.build(js), esbuild.build(css)]);
+}
