@@ -11,6 +11,7 @@ PG_ADMIN_URL ?= postgres://postgres:postgres@$(PG_HOST):$(PG_PORT)/postgres
 TEST_DATABASE_URL ?= $(PG_ADMIN_URL)
 E2E_PORT ?= 8123
 E2E_DATABASE_URL ?= postgres://postgres:postgres@$(PG_HOST):$(PG_PORT)/interview_service_e2e
+SQLX_DATABASE_URL ?= postgres://postgres:postgres@$(PG_HOST):$(PG_PORT)/interview_service_sqlx
 CHROMIUM ?= /usr/bin/chromium
 
 # Queries are checked at compile time against `.sqlx/`, never against a live database, so a
@@ -91,9 +92,9 @@ test-e2e: assets postgres chromium
 # Regenerates the compile-time query data in .sqlx/ from a scratch database.
 sqlx-prepare: postgres
 	psql "$(PG_ADMIN_URL)" -q -c 'drop database if exists interview_service_sqlx with (force)' -c 'create database interview_service_sqlx'
-	for f in migrations/*.sql; do psql "$(subst /postgres,/interview_service_sqlx,$(PG_ADMIN_URL))" -q -v ON_ERROR_STOP=1 -f $$f; done
+	for f in migrations/*.sql; do psql "$(SQLX_DATABASE_URL)" -q -v ON_ERROR_STOP=1 -f $$f; done
 	rm -rf .sqlx && mkdir .sqlx && touch src/lib.rs
-	SQLX_OFFLINE=false SQLX_OFFLINE_DIR=$(CURDIR)/.sqlx DATABASE_URL=$(subst /postgres,/interview_service_sqlx,$(PG_ADMIN_URL)) cargo check --tests
+	SQLX_OFFLINE=false SQLX_OFFLINE_DIR=$(CURDIR)/.sqlx DATABASE_URL=$(SQLX_DATABASE_URL) cargo check --tests
 	psql "$(PG_ADMIN_URL)" -q -c 'drop database interview_service_sqlx'
 
 clean:
