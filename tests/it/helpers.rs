@@ -111,8 +111,15 @@ pub async fn spawn_app(pool: PgPool) -> TestApp {
 }
 
 pub async fn spawn_app_with(pool: PgPool, overrides: &[(&str, &str)]) -> TestApp {
-    // The query counter must be installed for Server-Timing to count anything.
-    TELEMETRY.call_once(|| telemetry::init(LogFormat::Pretty, true));
+    // The query counter must be installed for Server-Timing to count anything. Logs stay
+    // quiet unless asked for (RUST_LOG=info cargo test ...): tests provoke failures on purpose.
+    TELEMETRY.call_once(|| {
+        if std::env::var_os("RUST_LOG").is_none() {
+            // SAFETY: runs once, before any test spawns threads that read the environment.
+            unsafe { std::env::set_var("RUST_LOG", "off") };
+        }
+        telemetry::init(LogFormat::Pretty, true)
+    });
     let app = Application::build_with_pool(test_config(overrides), pool.clone())
         .await
         .expect("app builds");

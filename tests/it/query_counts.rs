@@ -53,6 +53,57 @@ async fn assert_query_counts(pool: PgPool, interviewers: usize) {
 }
 
 #[sqlx::test]
+async fn the_booking_pages_render_from_at_most_two_queries(pool: PgPool) {
+    let world = crate::booking_support::World::new(pool).await;
+    let public_id = world.book("uid-query-count").await;
+    for path in [
+        "/interviewers/ines-interviewer/book".to_owned(),
+        format!("/bookings/{public_id}/details"),
+    ] {
+        let page = world.app.get(&path).await;
+        assert_eq!(page.status, 200, "{path}");
+        assert!(
+            page.sql_queries() <= 2,
+            "{path}: {} queries",
+            page.sql_queries()
+        );
+    }
+}
+
+/// The homepage's HTML, CSS and JS, compressed as served, stay under 60 KB (images aside).
+#[sqlx::test]
+async fn the_homepage_stays_under_its_weight_budget(pool: PgPool) {
+    small_catalogue(&pool).await;
+    add_interviewers(&pool, 6).await;
+    let app = spawn_app(pool).await;
+    let home = app.get("/").await;
+    let mut paths = vec!["/".to_owned()];
+    paths.extend(home.attrs("link[rel=stylesheet]", "href"));
+    paths.extend(home.attrs("script[src]", "src"));
+    assert_eq!(paths.len(), 3, "one stylesheet and one script: {paths:?}");
+    let mut total = 0;
+    for path in &paths {
+        // reqwest is built without decompression, so these are the bytes on the wire.
+        let response = app
+            .client
+            .get(format!("{}{path}", app.address))
+            .header("Accept-Encoding", "br, gzip")
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response.headers().contains_key("content-encoding"),
+            "{path} is compressed"
+        );
+        total += response.bytes().await.unwrap().len();
+    }
+    assert!(
+        total < 60 * 1024,
+        "the homepage weighs {total} bytes compressed"
+    );
+}
+
+#[sqlx::test]
 async fn pages_use_the_same_few_queries_with_5_interviewers(pool: PgPool) {
     assert_query_counts(pool, 5).await;
 }
