@@ -11,11 +11,13 @@
 //! - [`startup`]: builds the state, router and middleware; shared by `main` and the tests.
 //! - [`error`]: the one error type and how it renders.
 //! - [`templates`], [`assets`]: minijinja environment and static files.
+//! - [`auth`]: password hashing, tokens and encryption of stored secrets.
 //! - [`booking`]: the booking lifecycle, the one owner of every status change.
 //! - [`integrations`]: Stripe, cal.com, object storage and SMTP clients.
 //! - [`jobs`]: the outbox worker, hold expiry and payment reconciliation.
 
 pub mod assets;
+pub mod auth;
 pub mod booking;
 pub mod config;
 pub mod db;

@@ -75,3 +75,20 @@ impl Default for Templates {
         Self::new()
     }
 }
+
+/// Renders `emails/<name>.{subject.txt,txt,html}` into an email for the outbox.
+pub fn render_email(
+    templates: &Templates,
+    name: &str,
+    ctx: impl Serialize,
+    to: &str,
+) -> Result<crate::integrations::mail::OutgoingEmail, minijinja::Error> {
+    let ctx = minijinja::Value::from_serialize(&ctx);
+    let render = |suffix: &str| templates.render(&format!("emails/{name}.{suffix}"), None, &ctx);
+    Ok(crate::integrations::mail::OutgoingEmail {
+        to: to.to_owned(),
+        subject: render("subject.txt")?.trim().to_owned(),
+        text: render("txt")?,
+        html: render("html")?,
+    })
+}

@@ -31,7 +31,9 @@ struct EmailContext<'a> {
     target_companies: Option<&'a str>,
     extra_information: Option<&'a str>,
     refund: Option<String>,
+    refund_reason: Option<&'a str>,
     cancelled_by: Option<&'a str>,
+    acknowledgement_note: Option<&'a str>,
 }
 
 fn context<'a>(services: &'a Services, booking: &'a BookingView) -> EmailContext<'a> {
@@ -66,7 +68,9 @@ fn context<'a>(services: &'a Services, booking: &'a BookingView) -> EmailContext
             .refund_minor
             .filter(|m| *m > 0)
             .map(|m| Money::new(m.into(), currency).to_string()),
+        refund_reason: booking.refund_reason.as_deref(),
         cancelled_by: booking.cancelled_by.as_deref(),
+        acknowledgement_note: booking.acknowledgement_note.as_deref(),
     }
 }
 

@@ -40,6 +40,10 @@ pub struct RefundJob {
     pub public_id: String,
     pub payment_intent: String,
     pub amount_minor: i64,
+    /// Whether the booking itself becomes `refunded` once Stripe accepts the refund (not for
+    /// the refund of a duplicate payment, which leaves the booking paid).
+    #[serde(default)]
+    pub marks_booking_refunded: bool,
 }
 
 pub const JOB_EMAIL: &str = "email";
@@ -158,6 +162,7 @@ pub async fn mark_paid(
             public_id: booking.public_id.clone(),
             payment_intent: payment_intent.to_owned(),
             amount_minor: booking.price_minor.into(),
+            marks_booking_refunded: false,
         };
         jobs::enqueue(
             &mut tx,
@@ -255,6 +260,7 @@ pub async fn cancel(
                 public_id: booking.public_id.clone(),
                 payment_intent: payment_intent.to_owned(),
                 amount_minor: refund,
+                marks_booking_refunded: true,
             };
             jobs::enqueue(
                 &mut tx,
@@ -276,6 +282,46 @@ pub async fn cancel(
         )
         .await?;
     }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// The interviewer confirms they have the customer's information: the customer is told once.
+pub async fn acknowledge(services: &Services, booking_id: i64, note: Option<&str>) -> anyhow::Result<bool> {
+    let mut tx = services.pool.begin().await?;
+    if !bookings::acknowledge(&mut tx, booking_id, note).await? {
+        return Ok(false);
+    }
+    let booking = bookings::view_by_id(&mut tx, booking_id).await?.context("booking vanished")?;
+    queue_email(services, &mut tx, "customer_acknowledgement", &booking, booking.customer_email.as_deref()).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Staff refund a paid booking in full under the satisfaction guarantee. The booking becomes
+/// `refunded` once Stripe accepts the refund; the customer is emailed now.
+pub async fn refund_under_guarantee(services: &Services, booking_id: i64, reason: &str) -> anyhow::Result<bool> {
+    let mut tx = services.pool.begin().await?;
+    bookings::lock(&mut tx, booking_id).await?;
+    let Some(booking) = bookings::view_by_id(&mut tx, booking_id).await? else {
+        return Ok(false);
+    };
+    let Some(payment_intent) = booking.payment_intent_id.clone() else {
+        return Ok(false);
+    };
+    if !bookings::set_guarantee_refund(&mut tx, booking_id, booking.price_minor, reason).await? {
+        return Ok(false);
+    }
+    let job = RefundJob {
+        booking_id,
+        public_id: booking.public_id.clone(),
+        payment_intent: payment_intent.clone(),
+        amount_minor: booking.price_minor.into(),
+        marks_booking_refunded: true,
+    };
+    jobs::enqueue(&mut tx, JOB_STRIPE_REFUND, &format!("refund:{payment_intent}"), &job).await?;
+    let booking = bookings::view_by_id(&mut tx, booking_id).await?.context("booking vanished")?;
+    queue_email(services, &mut tx, "customer_guarantee_refund", &booking, booking.customer_email.as_deref()).await?;
     tx.commit().await?;
     Ok(true)
 }

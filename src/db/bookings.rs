@@ -143,7 +143,13 @@ pub struct BookingView {
     pub host_email: Option<String>,
     pub cal_booking_uid: String,
     pub cancelled_by: Option<String>,
+    pub cancellation_reason: Option<String>,
     pub refund_minor: Option<i32>,
+    pub refund_reason: Option<String>,
+    pub refunded_at: Option<OffsetDateTime>,
+    pub paid_at: Option<OffsetDateTime>,
+    pub acknowledged_at: Option<OffsetDateTime>,
+    pub acknowledgement_note: Option<String>,
     pub interviewer_id: i64,
     pub interviewer_slug: String,
     pub interviewer_name: String,
@@ -161,7 +167,9 @@ macro_rules! booking_view_query {
                       b.chosen_subject, b.target_companies, b.extra_information, b.resume_key,
                       b.resume_filename, b.details_submitted_at, b.checkout_session_id,
                       b.checkout_url, b.checkout_fingerprint, b.checkout_attempt, b.payment_intent_id, b.host_email, b.cal_booking_uid,
-                      b.cancelled_by, b.refund_minor, b.interviewer_id,
+                      b.cancelled_by, b.cancellation_reason, b.refund_minor, b.refund_reason,
+                      b.refunded_at, b.paid_at, b.acknowledged_at, b.acknowledgement_note,
+                      b.interviewer_id,
                       c.slug as "interviewer_slug!", c.name as "interviewer_name!",
                       c.headline as "interviewer_headline!", c.photo_url as interviewer_photo_url,
                       c.tags as "interviewer_tags!: Json<Vec<TagRow>>"
@@ -203,7 +211,13 @@ macro_rules! into_view {
             host_email: r.host_email,
             cal_booking_uid: r.cal_booking_uid,
             cancelled_by: r.cancelled_by,
+            cancellation_reason: r.cancellation_reason,
             refund_minor: r.refund_minor,
+            refund_reason: r.refund_reason,
+            refunded_at: r.refunded_at,
+            paid_at: r.paid_at,
+            acknowledged_at: r.acknowledged_at,
+            acknowledgement_note: r.acknowledgement_note,
             interviewer_id: r.interviewer_id,
             interviewer_slug: r.interviewer_slug,
             interviewer_name: r.interviewer_name,
@@ -233,6 +247,75 @@ pub async fn view_by_id(
         .fetch_optional(conn)
         .await?
         .map(|r| into_view!(r)))
+}
+
+/// A booking for the admin panel: `scope` is the interviewer whose bookings the viewer may
+/// see (`None` for staff). Another interviewer's booking is not found.
+pub async fn view_for_admin(pool: &PgPool, public_id: &str, scope: Option<i64>) -> sqlx::Result<Option<BookingView>> {
+    Ok(booking_view_query!("where b.public_id = $1", public_id)
+        .fetch_optional(pool)
+        .await?
+        .map(|r| into_view!(r))
+        .filter(|b| scope.is_none_or(|id| b.interviewer_id == id)))
+}
+
+/// One row of the admin booking list.
+pub struct AdminBookingRow {
+    pub public_id: String,
+    pub status: String,
+    pub starts_at: OffsetDateTime,
+    pub customer_name: Option<String>,
+    pub customer_time_zone: Option<String>,
+    pub interviewer_name: String,
+    pub price_minor: i32,
+    pub currency: String,
+    pub acknowledged_at: Option<OffsetDateTime>,
+}
+
+/// Bookings an admin may see, soonest upcoming first, then the rest newest first. Interviewers
+/// see their paid, cancelled and refunded bookings; staff see every status.
+pub async fn admin_list(pool: &PgPool, scope: Option<i64>) -> sqlx::Result<Vec<AdminBookingRow>> {
+    sqlx::query_as!(
+        AdminBookingRow,
+        r#"select b.public_id, b.status::text as "status!", b.starts_at, b.customer_name, b.customer_time_zone,
+                  i.name as interviewer_name, b.price_minor, b.currency, b.acknowledged_at
+           from booking b join interviewer i using (interviewer_id)
+           where ($1::bigint is null or b.interviewer_id = $1)
+             and ($1::bigint is null or b.status in ('paid', 'cancelled', 'refunded'))
+           order by (b.status = 'paid' and b.ends_at > now()) desc,
+                    case when b.status = 'paid' and b.ends_at > now() then b.starts_at end asc,
+                    b.starts_at desc
+           limit 500"#,
+        scope
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Records the interviewer's acknowledgement once; `false` if already done or not paid.
+pub async fn acknowledge(conn: &mut PgConnection, booking_id: i64, note: Option<&str>) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        "update booking set acknowledged_at = now(), acknowledgement_note = $2
+         where booking_id = $1 and acknowledged_at is null and status = 'paid'",
+        booking_id,
+        note
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn set_guarantee_refund(conn: &mut PgConnection, booking_id: i64, amount_minor: i32, reason: &str) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        "update booking set refund_minor = $2, refund_reason = $3
+         where booking_id = $1 and status = 'paid' and refund_reason is null",
+        booking_id,
+        amount_minor,
+        reason
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// Locks the booking row for the rest of the transaction and returns its current view.

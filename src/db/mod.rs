@@ -1,10 +1,13 @@
 //! All SQL lives here, one module per table group. Queries are compile-checked by sqlx
 //! against the offline data in `.sqlx/` (regenerate with `make sqlx-prepare`).
 
+pub mod accounts;
 pub mod bookings;
 pub mod catalogue;
 pub mod jobs;
+pub mod profiles;
 pub mod seed;
+pub mod staff;
 
 use std::time::Duration;
 

@@ -5,6 +5,7 @@ pub mod booking;
 pub mod booking_details;
 pub mod email;
 pub mod money;
+pub mod profile;
 pub mod slug;
 pub mod tag_filter;
 pub mod when;

@@ -107,7 +107,7 @@ impl Worker {
             }
             JOB_CAL_CONFIRM => {
                 let job: CalJob = parse(payload)?;
-                let key = self.cal_key(job.interviewer_id)?;
+                let key = self.cal_key(job.interviewer_id).await?;
                 self.calcom
                     .confirm_booking(&job.uid, &key)
                     .await
@@ -118,7 +118,7 @@ impl Worker {
             }
             JOB_CAL_DECLINE => {
                 let job: CalJob = parse(payload)?;
-                let key = self.cal_key(job.interviewer_id)?;
+                let key = self.cal_key(job.interviewer_id).await?;
                 let reason = "The slot was not paid for in time, so it has been released.";
                 match self.calcom.decline_booking(&job.uid, reason, &key).await {
                     Ok(()) => {}
@@ -139,23 +139,28 @@ impl Worker {
                 self.stripe
                     .create_refund(&job.payment_intent, job.amount_minor, &job.public_id, &key)
                     .await
-                    .map(drop)
-                    .map_err(JobError::from)
+                    .map_err(JobError::from)?;
+                if job.marks_booking_refunded {
+                    lifecycle::mark_refunded(&self.services, job.booking_id).await.map_err(JobError::retry)?;
+                }
+                Ok(())
             }
             other => Err(JobError::Fatal(format!("unknown job kind `{other}`"))),
         }
     }
 
     /// The cal.com key that can act on this interviewer's bookings.
-    fn cal_key(&self, _interviewer_id: i64) -> Result<crate::config::Secret, JobError> {
-        self.services.config.calcom.api_key.clone().ok_or_else(|| {
-            JobError::Retry("no cal.com API key configured (CALCOM_API_KEY)".to_owned())
-        })
+    async fn cal_key(&self, interviewer_id: i64) -> Result<crate::config::Secret, JobError> {
+        crate::booking::cal_key_for(&self.services.pool, &self.services.config, interviewer_id)
+            .await
+            .map_err(JobError::retry)?
+            .ok_or_else(|| JobError::Retry("no cal.com API key: neither the interviewer's own nor CALCOM_API_KEY".to_owned()))
     }
 
     /// Expires unpaid holds and reconciles open Checkout Sessions with Stripe.
     pub async fn sweep(&self) -> anyhow::Result<()> {
         let pool = &self.services.pool;
+        crate::db::accounts::prune_login_attempts(pool).await?;
         for booking_id in bookings::expired_holds(pool, 50).await? {
             self.settle_unpaid(booking_id).await?;
         }

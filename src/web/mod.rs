@@ -1,5 +1,6 @@
 //! HTTP handlers and their template contexts, split by audience. Nothing imports `web`.
 
+pub mod admin;
 pub mod csrf;
 pub mod health;
 pub mod page;

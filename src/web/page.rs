@@ -75,20 +75,21 @@ impl<T: Serialize> Page<T> {
 }
 
 #[derive(Serialize)]
-struct Rendered<'a, T: Serialize> {
+struct Rendered<'a, P: Serialize> {
     assets: &'a AssetUrls,
     base_url: &'a str,
     #[serde(flatten)]
-    page: &'a Page<T>,
+    page: &'a P,
 }
 
 impl AppState {
-    /// Renders `template` whole, or only `block` when one is given (HTMX fragments).
-    pub fn render<T: Serialize>(
+    /// Renders `template` whole, or only `block` when one is given (HTMX fragments). `page` is
+    /// a [`Page`], or the admin panel's `AdminPage`.
+    pub fn render<P: Serialize>(
         &self,
         template: &str,
         block: Option<&str>,
-        page: &Page<T>,
+        page: &P,
     ) -> Result<Html<String>, AppError> {
         let ctx = Rendered {
             assets: &self.assets,

@@ -88,7 +88,7 @@ pub async fn show_booking_page(
             "{} has not opened their calendar for online booking yet.",
             target.name
         ))
-    } else if state.config.calcom.api_key.is_none() {
+    } else if crate::booking::cal_key_for(&state.pool, &state.config, target.interviewer_id).await?.is_none() {
         Some("Online booking is not switched on for this site yet: the calendar connection (cal.com API key) is not configured.".to_owned())
     } else if !state.stripe.is_configured() {
         Some("Online booking is not switched on for this site yet: payments (Stripe) are not configured.".to_owned())
@@ -220,10 +220,8 @@ async fn verify_and_create(
             ))
         });
     }
-    let (Some(event_type_id), Some(key)) = (
-        target.cal_event_type_id,
-        state.config.calcom.api_key.as_ref(),
-    ) else {
+    let key = crate::booking::cal_key_for(&state.pool, &state.config, target.interviewer_id).await?;
+    let (Some(event_type_id), Some(key)) = (target.cal_event_type_id, key.as_ref()) else {
         return Ok(Err(CreateError::new(
             StatusCode::CONFLICT,
             "Online booking is not open for this interviewer.",

@@ -1,0 +1,269 @@
+//! The interviewer's bookings (staff: everyone's): the list, one booking with everything the
+//! customer entered, the resume, Acknowledge, and (staff) the guarantee refund.
+
+use axum::{
+    Form,
+    extract::{Path, State},
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+};
+use serde::{Deserialize, Serialize};
+
+use super::{AdminPage, session::Admin};
+use crate::{
+    booking::lifecycle,
+    db::bookings::{self, BookingView},
+    domain::{BookingStatus, Currency, Money, when},
+    error::AppError,
+    web::AppState,
+};
+
+/// Which interviewer's bookings this admin may see: their own, or everyone's for staff.
+pub fn scope(admin: &Admin) -> Result<Option<i64>, AppError> {
+    if admin.is_staff() {
+        Ok(None)
+    } else {
+        // A user who is neither staff nor linked to a profile sees nothing.
+        admin.0.interviewer_id.map(Some).ok_or(AppError::NotFound)
+    }
+}
+
+fn money(minor: i32, currency: &str) -> String {
+    Money::new(minor.into(), Currency::parse(currency).unwrap_or(Currency::USD)).to_string()
+}
+
+#[derive(Serialize)]
+struct BookingRowView {
+    url: String,
+    status: String,
+    status_label: &'static str,
+    when_interviewer: String,
+    when_customer: String,
+    customer_name: String,
+    interviewer_name: String,
+    price: String,
+    acknowledged: bool,
+}
+
+#[derive(Serialize)]
+struct ListContent {
+    upcoming: Vec<BookingRowView>,
+    others: Vec<BookingRowView>,
+    show_interviewer: bool,
+}
+
+pub fn status_label(status: &str) -> &'static str {
+    match status {
+        "held" => "Slot held, no details yet",
+        "awaiting_payment" => "Awaiting payment",
+        "paid" => "Paid",
+        "expired" => "Expired unpaid",
+        "cancelled" => "Cancelled",
+        "refunded" => "Refunded",
+        _ => "Unknown",
+    }
+}
+
+pub async fn admin_home() -> Redirect {
+    Redirect::to("/admin/bookings")
+}
+
+pub async fn list_bookings(State(state): State<AppState>, admin: Admin) -> Result<Response, AppError> {
+    let scope = scope(&admin)?;
+    let rows = bookings::admin_list(&state.pool, scope).await?;
+    let now = time::OffsetDateTime::now_utc();
+    let (mut upcoming, mut others) = (Vec::new(), Vec::new());
+    for row in rows {
+        let view = BookingRowView {
+            url: format!("/admin/bookings/{}", row.public_id),
+            status_label: status_label(&row.status),
+            when_interviewer: when::format_in_zone(row.starts_at, Some(&admin.0.time_zone)),
+            when_customer: when::format_in_zone(row.starts_at, row.customer_time_zone.as_deref()),
+            customer_name: row.customer_name.unwrap_or_else(|| "(no details yet)".to_owned()),
+            interviewer_name: row.interviewer_name,
+            price: money(row.price_minor, &row.currency),
+            acknowledged: row.acknowledged_at.is_some(),
+            status: row.status.clone(),
+        };
+        if row.status == "paid" && row.starts_at > now - time::Duration::hours(2) {
+            upcoming.push(view);
+        } else {
+            others.push(view);
+        }
+    }
+    let content = ListContent { upcoming, others, show_interviewer: admin.is_staff() };
+    let page = AdminPage::new(&state, "/admin/bookings", "Interviews", content).user(&admin).section("bookings");
+    Ok(state.render("admin/bookings.html", None, &page)?.into_response())
+}
+
+#[derive(Serialize)]
+struct BookingDetail {
+    public_id: String,
+    status: &'static str,
+    status_label: &'static str,
+    when_interviewer: String,
+    when_customer: String,
+    starts_at: String,
+    interviewer_name: String,
+    price: String,
+    customer_name: Option<String>,
+    customer_email: Option<String>,
+    customer_time_zone: Option<String>,
+    background: Option<String>,
+    interview_focus: Option<String>,
+    technologies: Vec<String>,
+    subject: Option<String>,
+    target_companies: Option<String>,
+    extra_information: Option<String>,
+    resume_url: Option<String>,
+    resume_filename: Option<String>,
+    acknowledged_at: Option<String>,
+    acknowledgement_note: Option<String>,
+    can_acknowledge: bool,
+    can_refund: bool,
+    refund: Option<String>,
+    refund_reason: Option<String>,
+    cancellation_reason: Option<String>,
+    cancelled_by: Option<String>,
+}
+
+#[derive(Serialize)]
+struct DetailContent {
+    booking: BookingDetail,
+    is_staff: bool,
+    flash: Option<&'static str>,
+    error: Option<String>,
+}
+
+fn detail(booking: &BookingView, admin: &Admin) -> BookingDetail {
+    BookingDetail {
+        public_id: booking.public_id.clone(),
+        status: booking.status.as_db(),
+        status_label: status_label(booking.status.as_db()),
+        when_interviewer: when::format_in_zone(booking.starts_at, Some(&admin.0.time_zone)),
+        when_customer: when::format_in_zone(booking.starts_at, booking.customer_time_zone.as_deref()),
+        starts_at: when::rfc3339(booking.starts_at),
+        interviewer_name: booking.interviewer_name.clone(),
+        price: money(booking.price_minor, &booking.currency),
+        customer_name: booking.customer_name.clone(),
+        customer_email: booking.customer_email.clone(),
+        customer_time_zone: booking.customer_time_zone.clone(),
+        background: booking.background.clone(),
+        interview_focus: booking.interview_focus.clone(),
+        technologies: booking.chosen_technologies.clone(),
+        subject: booking.chosen_subject.clone(),
+        target_companies: booking.target_companies.clone(),
+        extra_information: booking.extra_information.clone(),
+        resume_url: booking.resume_key.as_ref().map(|_| format!("/admin/bookings/{}/resume", booking.public_id)),
+        resume_filename: booking.resume_filename.clone(),
+        acknowledged_at: booking.acknowledged_at.map(|t| when::format_in_zone(t, Some(&admin.0.time_zone))),
+        acknowledgement_note: booking.acknowledgement_note.clone(),
+        can_acknowledge: booking.status == BookingStatus::Paid && booking.acknowledged_at.is_none(),
+        can_refund: admin.is_staff()
+            && booking.status == BookingStatus::Paid
+            && booking.refund_reason.is_none()
+            && booking.payment_intent_id.is_some(),
+        refund: booking.refund_minor.filter(|m| *m > 0).map(|m| money(m, &booking.currency)),
+        refund_reason: booking.refund_reason.clone(),
+        cancellation_reason: booking.cancellation_reason.clone(),
+        cancelled_by: booking.cancelled_by.clone(),
+    }
+}
+
+async fn load(state: &AppState, admin: &Admin, public_id: &str) -> Result<BookingView, AppError> {
+    bookings::view_for_admin(&state.pool, public_id, scope(admin)?).await?.ok_or(AppError::NotFound)
+}
+
+fn render_detail(state: &AppState, admin: &Admin, booking: &BookingView, flash: Option<&'static str>, error: Option<String>, status: StatusCode) -> Result<Response, AppError> {
+    let content = DetailContent { booking: detail(booking, admin), is_staff: admin.is_staff(), flash, error };
+    let title = format!("Interview with {}", booking.customer_name.as_deref().unwrap_or("a customer"));
+    let page = AdminPage::new(state, &format!("/admin/bookings/{}", booking.public_id), &title, content).user(admin).section("bookings");
+    Ok((status, state.render("admin/booking.html", None, &page)?).into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct FlashQuery {
+    done: Option<String>,
+}
+
+pub async fn show_booking(
+    State(state): State<AppState>,
+    admin: Admin,
+    Path(public_id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<FlashQuery>,
+) -> Result<Response, AppError> {
+    let booking = load(&state, &admin, &public_id).await?;
+    let flash = match q.done.as_deref() {
+        Some("acknowledged") => Some("Acknowledged. The customer has been told you have their information."),
+        Some("refunded") => Some("Refund started. The customer has been emailed."),
+        _ => None,
+    };
+    render_detail(&state, &admin, &booking, flash, None, StatusCode::OK)
+}
+
+/// Streams the resume from private storage to an authorised viewer; never cached by proxies.
+pub async fn download_resume(State(state): State<AppState>, admin: Admin, Path(public_id): Path<String>) -> Result<Response, AppError> {
+    let booking = load(&state, &admin, &public_id).await?;
+    let key = booking.resume_key.as_deref().ok_or(AppError::NotFound)?;
+    let bytes = state.storage.get(key).await?;
+    let filename: String = booking
+        .resume_filename
+        .as_deref()
+        .unwrap_or("resume.pdf")
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
+        .collect();
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    if let Ok(value) = HeaderValue::from_str(&format!("inline; filename=\"{filename}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+pub struct AcknowledgeForm {
+    note: Option<String>,
+}
+
+pub async fn acknowledge_booking(
+    State(state): State<AppState>,
+    admin: Admin,
+    Path(public_id): Path<String>,
+    Form(form): Form<AcknowledgeForm>,
+) -> Result<Response, AppError> {
+    let booking = load(&state, &admin, &public_id).await?;
+    let note = crate::domain::booking_details::clean_text(form.note.as_deref().unwrap_or(""));
+    if note.chars().count() > 1000 {
+        return render_detail(&state, &admin, &booking, None, Some("Please keep the note under 1000 characters.".to_owned()), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    lifecycle::acknowledge(&state.services(), booking.booking_id, (!note.is_empty()).then_some(note.as_str())).await?;
+    state.wake_worker.notify_one();
+    Ok(Redirect::to(&format!("/admin/bookings/{public_id}?done=acknowledged")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct RefundForm {
+    reason: String,
+}
+
+pub async fn refund_booking(
+    State(state): State<AppState>,
+    admin: Admin,
+    Path(public_id): Path<String>,
+    Form(form): Form<RefundForm>,
+) -> Result<Response, AppError> {
+    admin.require_staff()?;
+    let booking = load(&state, &admin, &public_id).await?;
+    let reason = crate::domain::booking_details::clean_text(&form.reason);
+    if reason.is_empty() || reason.chars().count() > 1000 {
+        return render_detail(&state, &admin, &booking, None, Some("Please give the reason for the refund (up to 1000 characters).".to_owned()), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    if !lifecycle::refund_under_guarantee(&state.services(), booking.booking_id, &reason).await? {
+        return render_detail(&state, &admin, &booking, None, Some("Only a paid booking that has not been refunded can be refunded.".to_owned()), StatusCode::CONFLICT);
+    }
+    state.wake_worker.notify_one();
+    Ok(Redirect::to(&format!("/admin/bookings/{public_id}?done=refunded")).into_response())
+}

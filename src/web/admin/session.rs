@@ -1,0 +1,148 @@
+//! Signing in and out, and the extractors that guard every admin route.
+//!
+//! Sessions are server-side (table `session`); the cookie holds a random token whose SHA-256
+//! is the key. The cookie is `HttpOnly`, `SameSite=Lax`, `Secure` in production (with the
+//! `__Host-` prefix, which pins it to our origin), and a new token is issued at every login.
+//! Sessions end after `IDLE_MINUTES` without a request, or `ABSOLUTE_HOURS` after login.
+
+use axum::{
+    extract::{FromRequestParts, OptionalFromRequestParts},
+    http::{HeaderMap, HeaderValue, header, request::Parts},
+    response::{IntoResponse, Redirect, Response},
+};
+
+use crate::{
+    auth::tokens,
+    db::accounts::{self, SessionUser},
+    error::AppError,
+    web::AppState,
+};
+
+pub const IDLE_MINUTES: i32 = 60;
+pub const ABSOLUTE_HOURS: i32 = 12;
+
+pub fn cookie_name(state: &AppState) -> &'static str {
+    if state.config.is_production() { "__Host-session" } else { "session" }
+}
+
+/// The value of our session cookie in a request, if any.
+pub fn session_token(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+        .filter(|v| tokens::looks_like_token(v))
+}
+
+/// `Set-Cookie` for a new session (or, with `None`, one that clears it).
+pub fn session_cookie(state: &AppState, token: Option<&str>) -> HeaderValue {
+    let secure = if state.config.is_production() { "; Secure" } else { "" };
+    let value = match token {
+        Some(token) => format!(
+            "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+            cookie_name(state),
+            ABSOLUTE_HOURS * 3600
+        ),
+        None => format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}", cookie_name(state)),
+    };
+    HeaderValue::from_str(&value).expect("cookie values are ASCII")
+}
+
+/// Starts a fresh session for `user_id` and returns its cookie. Called only after the
+/// password was checked; the old session (if any) is ended by the caller.
+pub async fn start_session(state: &AppState, user_id: i64) -> Result<HeaderValue, AppError> {
+    let token = tokens::new_token();
+    accounts::create_session(&state.pool, &tokens::token_hash(&token), user_id, ABSOLUTE_HOURS).await?;
+    Ok(session_cookie(state, Some(&token)))
+}
+
+/// A signed-in, active user. Anonymous requests are sent to the login page (htmx requests
+/// get an `HX-Redirect`, so the whole page goes there, not a fragment).
+pub struct Admin(pub SessionUser);
+
+impl Admin {
+    pub fn is_staff(&self) -> bool {
+        self.0.is_staff
+    }
+
+    /// Staff-only pages answer 404 to everyone else: they do not exist for them.
+    pub fn require_staff(&self) -> Result<(), AppError> {
+        if self.0.is_staff { Ok(()) } else { Err(AppError::NotFound) }
+    }
+}
+
+pub struct LoginRedirect(Response);
+
+impl IntoResponse for LoginRedirect {
+    fn into_response(self) -> Response {
+        self.0
+    }
+}
+
+fn login_redirect(parts: &Parts) -> LoginRedirect {
+    let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/admin");
+    let target = format!("/admin/login?next={}", form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>());
+    if parts.headers.contains_key("hx-request") {
+        let mut response = axum::http::StatusCode::OK.into_response();
+        response.headers_mut().insert("hx-redirect", HeaderValue::from_str(&target).expect("ASCII"));
+        LoginRedirect(response)
+    } else {
+        LoginRedirect(Redirect::to(&target).into_response())
+    }
+}
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        match <Admin as OptionalFromRequestParts<AppState>>::from_request_parts(parts, state).await? {
+            Some(admin) => Ok(admin),
+            None => Err(login_redirect(parts).into_response()),
+        }
+    }
+}
+
+impl OptionalFromRequestParts<AppState> for Admin {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>, Self::Rejection> {
+        let Some(token) = session_token(&parts.headers, cookie_name(state)) else {
+            return Ok(None);
+        };
+        let user = accounts::session_user(&state.pool, &tokens::token_hash(&token), IDLE_MINUTES)
+            .await
+            .map_err(|e| AppError::from(e).into_response())?;
+        Ok(user.map(Admin))
+    }
+}
+
+/// The client address for throttling: the peer, or behind our proxy the address it reports
+/// (the rightmost `X-Forwarded-For` entry, the one our proxy appended).
+pub fn client_ip(state: &AppState, parts_headers: &HeaderMap, peer: Option<std::net::SocketAddr>) -> String {
+    if state.config.is_production()
+        && let Some(forwarded) = parts_headers.get("x-forwarded-for").and_then(|v| v.to_str().ok())
+        && let Some(last) = forwarded.rsplit(',').next()
+    {
+        return last.trim().chars().take(64).collect();
+    }
+    peer.map(|p| p.ip().to_string()).unwrap_or_else(|| "unknown".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_session_cookie_among_others() {
+        let token = tokens::new_token();
+        let mut headers = HeaderMap::new();
+        headers.insert(header::COOKIE, HeaderValue::from_str(&format!("a=1; session={token}; b=2")).unwrap());
+        assert_eq!(session_token(&headers, "session"), Some(token));
+        headers.insert(header::COOKIE, HeaderValue::from_static("session=../../etc"));
+        assert_eq!(session_token(&headers, "session"), None);
+    }
+}
