@@ -1,11 +1,36 @@
 // Browser tests: the real server (debug build) on a freshly seeded database, driven in
-// Debian's Chromium. `make test-e2e` creates the database and sets the variables below.
+// Debian's Chromium. `make test-e2e` creates the database, starts the S3 and SMTP test
+// servers (scripts/with-test-services) and sets the variables below. The SaaS we cannot reach
+// offline are faked at the HTTP boundary: Stripe and the cal.com API by servers that
+// tests/e2e/global-setup.ts starts, the cal.com embed by a double each spec installs.
 import { defineConfig, devices } from "@playwright/test";
 
-const port = Number(process.env.E2E_PORT ?? 8123);
-const baseURL = `http://127.0.0.1:${port}`;
+import {
+  APP_BASE_URL as baseURL,
+  APP_PORT as port,
+  CALCOM_API_BASE_URL,
+  CALCOM_API_KEY,
+  CALCOM_EMBED_ORIGIN,
+  CALCOM_WEBHOOK_SECRET,
+  STRIPE_BASE_URL,
+  STRIPE_SECRET_KEY,
+  STRIPE_WEBHOOK_SECRET,
+} from "./tests/e2e/fakes/settings";
+
 const databaseUrl =
   process.env.E2E_DATABASE_URL ?? "postgres://postgres:postgres@127.0.0.1:5432/interview_service_e2e";
+
+/** The real mail and object storage servers, when scripts/with-test-services started them. */
+const testServices: Record<string, string> = {};
+if (process.env.TEST_SMTP_URL) testServices.SMTP_URL = process.env.TEST_SMTP_URL;
+if (process.env.TEST_S3_ENDPOINT) {
+  Object.assign(testServices, {
+    S3_ENDPOINT: process.env.TEST_S3_ENDPOINT,
+    S3_BUCKET: "interview-test",
+    S3_ACCESS_KEY_ID: "S3RVER",
+    S3_SECRET_ACCESS_KEY: "S3RVER",
+  });
+}
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -15,6 +40,7 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   retries: 0,
   timeout: 30_000,
+  globalSetup: "./tests/e2e/global-setup.ts",
   reporter: [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]],
   use: {
     baseURL,
@@ -54,6 +80,15 @@ export default defineConfig({
       LIVE_RELOAD: "false",
       DATA_DIR: "test-results/data",
       RUST_LOG: "warn",
+      RUN_WORKER: "true",
+      STRIPE_SECRET_KEY,
+      STRIPE_WEBHOOK_SECRET,
+      STRIPE_API_BASE: STRIPE_BASE_URL,
+      CALCOM_API_KEY,
+      CALCOM_WEBHOOK_SECRET,
+      CALCOM_API_BASE: CALCOM_API_BASE_URL,
+      CALCOM_EMBED_ORIGIN,
+      ...testServices,
     },
   },
 });

@@ -4,8 +4,12 @@
  * working when htmx replaces parts of the page (including a history restore of the body).
  */
 import htmx from "htmx.org";
+import { initBookingStatus } from "./booking-status";
+import { initCalEmbed } from "./cal-embed";
 import { initDialog } from "./dialog";
 import { initFilters } from "./filters";
+import { initLocalTime } from "./local-time";
+import { initUploadProgress } from "./upload-progress";
 
 document.documentElement.classList.add("js");
 
@@ -25,3 +29,7 @@ htmx.config.historyRestoreAsHxRequest = false;
 
 initDialog();
 initFilters();
+initLocalTime();
+initUploadProgress();
+initBookingStatus();
+initCalEmbed();

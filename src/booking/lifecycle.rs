@@ -178,13 +178,26 @@ pub async fn mark_paid(
 }
 
 /// The hold ran out, Checkout expired, or the payment failed: release the slot.
-pub async fn expire(services: &Services, booking_id: i64) -> anyhow::Result<bool> {
+///
+/// With `only_for_session`, nothing happens unless that is still the booking's current
+/// Checkout Session, checked under the row lock: an older session expiring (because the
+/// customer came back and a new session replaced it) must not end the booking.
+pub async fn expire(
+    services: &Services,
+    booking_id: i64,
+    only_for_session: Option<&str>,
+) -> anyhow::Result<bool> {
     let mut tx = services.pool.begin().await?;
     bookings::lock(&mut tx, booking_id).await?;
     let Some(booking) = bookings::view_by_id(&mut tx, booking_id).await? else {
         return Ok(false);
     };
     if !booking.status.can_become(BookingStatus::Expired) {
+        return Ok(false);
+    }
+    if let Some(session) = only_for_session
+        && booking.checkout_session_id.as_deref() != Some(session)
+    {
         return Ok(false);
     }
     bookings::transition(

@@ -225,7 +225,7 @@ impl Worker {
                 return Ok(());
             }
         }
-        if lifecycle::expire(&self.services, booking_id).await? {
+        if lifecycle::expire(&self.services, booking_id, None).await? {
             self.wake.notify_one();
         }
         Ok(())

@@ -3,6 +3,10 @@ import { expect, type Page, type TestInfo } from "@playwright/test";
 
 /** Runs axe-core on the page as it is now and fails on any violation, listing them. */
 export async function expectNoAxeViolations(page: Page, label: string): Promise<void> {
+  // Judge the settled page: no htmx request in flight (results are dimmed while loading) and
+  // no transition half-way (a fading element has no meaningful contrast yet).
+  await expect(page.locator(".htmx-request, [aria-busy=true]")).toHaveCount(0);
+  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))));
   const results = await new AxeBuilder({ page }).analyze();
   const summary = results.violations.map(
     (v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(" ")).join("\n    ")}`,

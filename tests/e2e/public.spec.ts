@@ -99,7 +99,8 @@ test("the profile modal opens, closes with Esc and returns focus to the card", a
 test("a profile has its own full page", async ({ page }, testInfo) => {
   await page.goto("/interviewers/ada-lindqvist");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Ada Lindqvist");
-  await expect(page.getByRole("link", { name: /Book an interview/ })).toHaveAttribute(
+  // Scoped to the page's content: the site header has its own "Book an interview" link.
+  await expect(page.getByRole("main").getByRole("link", { name: /Book an interview/ })).toHaveAttribute(
     "href",
     "/interviewers/ada-lindqvist/book",
   );

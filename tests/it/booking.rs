@@ -734,6 +734,40 @@ async fn abandoned_holds_expire_and_free_the_slot(pool: PgPool) {
 }
 
 #[sqlx::test]
+async fn an_old_session_expiring_does_not_end_a_booking_that_moved_on(pool: PgPool) {
+    let world = World::new(pool).await;
+    let (public_id, first) = world.book_and_checkout("uid-moved-on").await;
+    // Back from Checkout, the customer changes their email: a new session replaces the first.
+    let form = world
+        .details_form(None)
+        .text("email", "changed@example.com");
+    let page = world.submit_details(&public_id, form).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    assert_eq!(world.stripe.session_count(), 2);
+    assert_eq!(
+        world.stripe.session(&first)["status"],
+        "expired",
+        "the first can no longer be paid"
+    );
+
+    let mut old = world.stripe.session(&first);
+    old["status"] = json!("expired");
+    assert_eq!(
+        world
+            .post_stripe_event(&stripe_event(
+                "evt_old_expired",
+                "checkout.session.expired",
+                old
+            ))
+            .await,
+        StatusCode::OK
+    );
+    assert_eq!(world.status(&public_id).await, "awaiting_payment");
+    world.drain_jobs().await;
+    assert!(world.cal.declined().is_empty());
+}
+
+#[sqlx::test]
 async fn checkout_expiry_declines_the_calcom_booking(pool: PgPool) {
     let world = World::new(pool).await;
     let (public_id, session_id) = world.book_and_checkout("uid-expired").await;

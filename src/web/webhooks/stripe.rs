@@ -95,15 +95,8 @@ async fn apply(state: &AppState, event: &Event) -> anyhow::Result<()> {
             let session = session()?;
             if let Some(booking_id) = booking_for_session(state, &session).await? {
                 // Only the booking's current session matters: an older attempt expiring must
-                // not end a booking that has moved on to a newer one.
-                let mut conn = state.pool.acquire().await?;
-                let current = bookings::view_by_id(&mut conn, booking_id)
-                    .await?
-                    .and_then(|b| b.checkout_session_id);
-                drop(conn);
-                if current.as_deref() == Some(session.id.as_str()) {
-                    lifecycle::expire(&services, booking_id).await?;
-                }
+                // not end a booking that has moved on to a newer one (checked under the lock).
+                lifecycle::expire(&services, booking_id, Some(&session.id)).await?;
             }
         }
         "charge.refunded" => {
