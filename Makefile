@@ -13,6 +13,9 @@ E2E_PORT ?= 8123
 E2E_DATABASE_URL ?= postgres://postgres:postgres@$(PG_HOST):$(PG_PORT)/interview_service_e2e
 SQLX_DATABASE_URL ?= postgres://postgres:postgres@$(PG_HOST):$(PG_PORT)/interview_service_sqlx
 CHROMIUM ?= /usr/bin/chromium
+# The staff account the browser tests sign in with (a throwaway test database).
+E2E_STAFF_EMAIL ?= staff@e2e.test
+E2E_STAFF_PASSWORD ?= e2e staff passphrase
 
 # Queries are checked at compile time against `.sqlx/`, never against a live database, so a
 # developer's DATABASE_URL can't change what compiles. `make sqlx-prepare` refreshes `.sqlx/`.
@@ -84,7 +87,9 @@ test-rust: assets postgres
 test-e2e: assets postgres chromium
 	cargo build --locked
 	psql "$(PG_ADMIN_URL)" -q -c 'drop database if exists interview_service_e2e with (force)' -c 'create database interview_service_e2e'
-	E2E_PORT=$(E2E_PORT) E2E_DATABASE_URL=$(E2E_DATABASE_URL) CHROMIUM=$(CHROMIUM) \
+	echo '$(E2E_STAFF_PASSWORD)' | DATABASE_URL=$(E2E_DATABASE_URL) DATA_DIR=test-results/data \
+	  ./target/debug/interview-service create-staff --email $(E2E_STAFF_EMAIL) --name "Sam Staff"
+	E2E_STAFF_EMAIL=$(E2E_STAFF_EMAIL) E2E_STAFF_PASSWORD='$(E2E_STAFF_PASSWORD)' E2E_PORT=$(E2E_PORT) E2E_DATABASE_URL=$(E2E_DATABASE_URL) CHROMIUM=$(CHROMIUM) \
 	  scripts/with-test-services npx playwright test
 
 ## Maintenance -----------------------------------------------------------------------------

@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use interview_service::{config::Config, startup::Application, telemetry};
 
-const USAGE: &str = "usage: interview-service [serve | healthcheck | create-staff --email EMAIL [--name NAME]]";
+const USAGE: &str =
+    "usage: interview-service [serve | healthcheck | create-staff --email EMAIL [--name NAME]]";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -93,7 +94,12 @@ async fn create_staff(args: Vec<String>) -> ExitCode {
         domain::EmailAddress,
     };
 
-    let value_of = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).cloned();
+    let value_of = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
     let Some(email) = value_of("--email").as_deref().and_then(EmailAddress::parse) else {
         eprintln!("create-staff needs --email with a valid address\n{USAGE}");
         return ExitCode::from(2);
@@ -126,7 +132,13 @@ async fn create_staff(args: Vec<String>) -> ExitCode {
         db::migrate(&pool).await?;
         let hash = password::hash_password(&secret)?;
         let mut conn = pool.acquire().await?;
-        let user = accounts::NewUser { email: email.as_str(), name: &name, password_hash: &hash, is_staff: true, interviewer_id: None };
+        let user = accounts::NewUser {
+            email: email.as_str(),
+            name: &name,
+            password_hash: &hash,
+            is_staff: true,
+            interviewer_id: None,
+        };
         anyhow::Ok(accounts::create_user(&mut conn, &user).await?)
     }
     .await;

@@ -50,42 +50,82 @@ pub fn router(state: AppState) -> Router {
         )
         // Admin panel: signing in and accounts
         .route("/admin", get(bookings::admin_home))
-        .route("/admin/login", get(account::show_login).post(account::log_in))
+        .route(
+            "/admin/login",
+            get(account::show_login).post(account::log_in),
+        )
         .route("/admin/logout", post(account::log_out))
-        .route("/admin/account/password", get(account::show_change_password).post(account::change_password))
-        .route("/admin/password/forgot", get(account::show_forgot_password).post(account::request_password_reset))
-        .route("/admin/password/set/{token}", get(account::show_set_password).post(account::set_password))
+        .route(
+            "/admin/account/password",
+            get(account::show_change_password).post(account::change_password),
+        )
+        .route(
+            "/admin/password/forgot",
+            get(account::show_forgot_password).post(account::request_password_reset),
+        )
+        .route(
+            "/admin/password/set/{token}",
+            get(account::show_set_password).post(account::set_password),
+        )
         // Admin panel: an interviewer's own bookings and profile (staff: everyone's)
         .route("/admin/bookings", get(bookings::list_bookings))
         .route("/admin/bookings/{id}", get(bookings::show_booking))
-        .route("/admin/bookings/{id}/resume", get(bookings::download_resume))
-        .route("/admin/bookings/{id}/acknowledge", post(bookings::acknowledge_booking))
-        .route("/admin/bookings/{id}/refund", post(bookings::refund_booking))
-        .route("/admin/profile", get(profile::show_own_profile).post(profile::update_own_profile))
+        .route(
+            "/admin/bookings/{id}/resume",
+            get(bookings::download_resume),
+        )
+        .route(
+            "/admin/bookings/{id}/acknowledge",
+            post(bookings::acknowledge_booking),
+        )
+        .route(
+            "/admin/bookings/{id}/refund",
+            post(bookings::refund_booking),
+        )
+        .route(
+            "/admin/profile",
+            get(profile::show_own_profile).post(profile::update_own_profile),
+        )
         .route(
             "/admin/profile/photo",
             post(profile::upload_own_photo).layer(DefaultBodyLimit::max(profile::PHOTO_BODY_LIMIT)),
         )
         // Admin panel: staff only
-        .route("/admin/interviewers", get(staff::list_interviewers).post(staff::invite_interviewer))
+        .route(
+            "/admin/interviewers",
+            get(staff::list_interviewers).post(staff::invite_interviewer),
+        )
         .route(
             "/admin/interviewers/{id}/profile",
             get(profile::show_profile_for_staff).post(profile::update_profile_for_staff),
         )
         .route(
             "/admin/interviewers/{id}/photo",
-            post(profile::upload_photo_for_staff).layer(DefaultBodyLimit::max(profile::PHOTO_BODY_LIMIT)),
+            post(profile::upload_photo_for_staff)
+                .layer(DefaultBodyLimit::max(profile::PHOTO_BODY_LIMIT)),
         )
-        .route("/admin/interviewers/{id}/deactivate", post(staff::deactivate_interviewer))
-        .route("/admin/interviewers/{id}/activate", post(staff::activate_interviewer))
-        .route("/admin/interviewers/{id}/listing", post(staff::update_listing))
+        .route(
+            "/admin/interviewers/{id}/deactivate",
+            post(staff::deactivate_interviewer),
+        )
+        .route(
+            "/admin/interviewers/{id}/activate",
+            post(staff::activate_interviewer),
+        )
+        .route(
+            "/admin/interviewers/{id}/listing",
+            post(staff::update_listing),
+        )
         .route("/admin/tags", get(staff::list_tags))
         .route("/admin/tags/{id}/rename", post(staff::rename_tag))
         .route("/admin/tags/merge", post(staff::merge_tags))
         .route("/admin/content", get(staff::show_content))
         .route("/admin/testimonials", post(staff::create_testimonial))
         .route("/admin/testimonials/{id}", post(staff::update_testimonial))
-        .route("/admin/testimonials/{id}/delete", post(staff::delete_testimonial))
+        .route(
+            "/admin/testimonials/{id}/delete",
+            post(staff::delete_testimonial),
+        )
         .route("/admin/companies", post(staff::create_company))
         .route("/admin/companies/{id}", post(staff::update_company))
         .route("/admin/companies/{id}/delete", post(staff::delete_company))

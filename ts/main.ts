@@ -4,6 +4,9 @@
  * working when htmx replaces parts of the page (including a history restore of the body).
  */
 import htmx from "htmx.org";
+import { initAdminConfirm } from "./admin-confirm";
+import { initAdminErrorSummary } from "./admin-error-summary";
+import { initAdminHistory } from "./admin-history";
 import { initBookingStatus } from "./booking-status";
 import { initCalEmbed } from "./cal-embed";
 import { initDialog } from "./dialog";
@@ -33,3 +36,6 @@ initLocalTime();
 initUploadProgress();
 initBookingStatus();
 initCalEmbed();
+initAdminConfirm();
+initAdminErrorSummary();
+initAdminHistory();

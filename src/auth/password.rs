@@ -25,7 +25,9 @@ pub fn verify_password(password: &str, stored: Option<&str>) -> bool {
     let Ok(parsed) = PasswordHash::new(hash) else {
         return false;
     };
-    let ok = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
+    let ok = Argon2::default()
+        .verify_password(password.as_bytes(), &parsed)
+        .is_ok();
     ok && stored.is_some()
 }
 
@@ -33,12 +35,19 @@ pub fn verify_password(password: &str, stored: Option<&str>) -> bool {
 pub fn check_new_password(password: &str, email: &str) -> Result<(), String> {
     let chars = password.chars().count();
     if chars < MIN_PASSWORD_CHARS {
-        return Err(format!("Use at least {MIN_PASSWORD_CHARS} characters; a few unrelated words work well."));
+        return Err(format!(
+            "Use at least {MIN_PASSWORD_CHARS} characters; a few unrelated words work well."
+        ));
     }
     if chars > MAX_PASSWORD_CHARS {
         return Err(format!("Use at most {MAX_PASSWORD_CHARS} characters."));
     }
-    if password.eq_ignore_ascii_case(email) || email.split('@').next().is_some_and(|local| password.eq_ignore_ascii_case(local)) {
+    if password.eq_ignore_ascii_case(email)
+        || email
+            .split('@')
+            .next()
+            .is_some_and(|local| password.eq_ignore_ascii_case(local))
+    {
         return Err("Your password must not be your email address.".to_owned());
     }
     Ok(())

@@ -22,8 +22,12 @@ impl SecretBox {
         let salt = Salt::new(HKDF_SHA256, b"508-interview-service");
         let prk = salt.extract(secret_key.as_bytes());
         let info = [purpose.as_bytes()];
-        let okm = prk.expand(&info, &AES_256_GCM).expect("HKDF output fits an AES-256 key");
-        Self { key: LessSafeKey::new(UnboundKey::from(okm)) }
+        let okm = prk
+            .expand(&info, &AES_256_GCM)
+            .expect("HKDF output fits an AES-256 key");
+        Self {
+            key: LessSafeKey::new(UnboundKey::from(okm)),
+        }
     }
 
     pub fn seal(&self, plaintext: &str) -> Vec<u8> {
@@ -31,7 +35,11 @@ impl SecretBox {
         aws_lc_rs::rand::fill(&mut nonce).expect("the system random source works");
         let mut buffer = plaintext.as_bytes().to_vec();
         self.key
-            .seal_in_place_append_tag(Nonce::assume_unique_for_key(nonce), Aad::empty(), &mut buffer)
+            .seal_in_place_append_tag(
+                Nonce::assume_unique_for_key(nonce),
+                Aad::empty(),
+                &mut buffer,
+            )
             .expect("AES-GCM sealing does not fail for in-memory buffers");
         let mut out = nonce.to_vec();
         out.extend_from_slice(&buffer);
@@ -46,7 +54,10 @@ impl SecretBox {
         let (nonce, ciphertext) = sealed.split_at(NONCE_LEN);
         let nonce = Nonce::try_assume_unique_for_key(nonce).ok()?;
         let mut buffer = ciphertext.to_vec();
-        let plain = self.key.open_in_place(nonce, Aad::empty(), &mut buffer).ok()?;
+        let plain = self
+            .key
+            .open_in_place(nonce, Aad::empty(), &mut buffer)
+            .ok()?;
         String::from_utf8(plain.to_vec()).ok()
     }
 }

@@ -16,7 +16,9 @@ pub fn token_hash(token: &str) -> String {
 
 /// Whether `s` could be a token we issued (cheap check before touching the database).
 pub fn looks_like_token(s: &str) -> bool {
-    s.len() == 43 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    s.len() == 43
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 #[cfg(test)]

@@ -300,20 +300,37 @@ pub async fn cancel(
 }
 
 /// The interviewer confirms they have the customer's information: the customer is told once.
-pub async fn acknowledge(services: &Services, booking_id: i64, note: Option<&str>) -> anyhow::Result<bool> {
+pub async fn acknowledge(
+    services: &Services,
+    booking_id: i64,
+    note: Option<&str>,
+) -> anyhow::Result<bool> {
     let mut tx = services.pool.begin().await?;
     if !bookings::acknowledge(&mut tx, booking_id, note).await? {
         return Ok(false);
     }
-    let booking = bookings::view_by_id(&mut tx, booking_id).await?.context("booking vanished")?;
-    queue_email(services, &mut tx, "customer_acknowledgement", &booking, booking.customer_email.as_deref()).await?;
+    let booking = bookings::view_by_id(&mut tx, booking_id)
+        .await?
+        .context("booking vanished")?;
+    queue_email(
+        services,
+        &mut tx,
+        "customer_acknowledgement",
+        &booking,
+        booking.customer_email.as_deref(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(true)
 }
 
 /// Staff refund a paid booking in full under the satisfaction guarantee. The booking becomes
 /// `refunded` once Stripe accepts the refund; the customer is emailed now.
-pub async fn refund_under_guarantee(services: &Services, booking_id: i64, reason: &str) -> anyhow::Result<bool> {
+pub async fn refund_under_guarantee(
+    services: &Services,
+    booking_id: i64,
+    reason: &str,
+) -> anyhow::Result<bool> {
     let mut tx = services.pool.begin().await?;
     bookings::lock(&mut tx, booking_id).await?;
     let Some(booking) = bookings::view_by_id(&mut tx, booking_id).await? else {
@@ -332,9 +349,24 @@ pub async fn refund_under_guarantee(services: &Services, booking_id: i64, reason
         amount_minor: booking.price_minor.into(),
         marks_booking_refunded: true,
     };
-    jobs::enqueue(&mut tx, JOB_STRIPE_REFUND, &format!("refund:{payment_intent}"), &job).await?;
-    let booking = bookings::view_by_id(&mut tx, booking_id).await?.context("booking vanished")?;
-    queue_email(services, &mut tx, "customer_guarantee_refund", &booking, booking.customer_email.as_deref()).await?;
+    jobs::enqueue(
+        &mut tx,
+        JOB_STRIPE_REFUND,
+        &format!("refund:{payment_intent}"),
+        &job,
+    )
+    .await?;
+    let booking = bookings::view_by_id(&mut tx, booking_id)
+        .await?
+        .context("booking vanished")?;
+    queue_email(
+        services,
+        &mut tx,
+        "customer_guarantee_refund",
+        &booking,
+        booking.customer_email.as_deref(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -21,10 +21,18 @@ pub struct Services {
 
 /// The cal.com API key that can act on this interviewer's bookings: their own (stored
 /// encrypted) if they gave one, else the site's `CALCOM_API_KEY`.
-pub async fn cal_key_for(pool: &PgPool, config: &Config, interviewer_id: i64) -> sqlx::Result<Option<crate::config::Secret>> {
+pub async fn cal_key_for(
+    pool: &PgPool,
+    config: &Config,
+    interviewer_id: i64,
+) -> sqlx::Result<Option<crate::config::Secret>> {
     let own = crate::db::profiles::cal_api_key_of(pool, interviewer_id).await?;
-    let decrypted = own.and_then(|sealed| crate::auth::secrets::cal_api_keys(config.secret_key.expose()).open(&sealed));
-    Ok(decrypted.map(crate::config::Secret::new).or_else(|| config.calcom.api_key.clone()))
+    let decrypted = own.and_then(|sealed| {
+        crate::auth::secrets::cal_api_keys(config.secret_key.expose()).open(&sealed)
+    });
+    Ok(decrypted
+        .map(crate::config::Secret::new)
+        .or_else(|| config.calcom.api_key.clone()))
 }
 
 /// 26 lowercase base-32 characters: 130 random bits, safe in URLs and unguessable.

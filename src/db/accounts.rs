@@ -18,7 +18,11 @@ pub struct SessionUser {
 /// Finds the live session for a cookie and marks it seen, in one statement. Sessions idle
 /// for longer than `idle_minutes`, past their absolute expiry, or of deactivated users are
 /// not found.
-pub async fn session_user(pool: &PgPool, session_hash: &str, idle_minutes: i32) -> sqlx::Result<Option<SessionUser>> {
+pub async fn session_user(
+    pool: &PgPool,
+    session_hash: &str,
+    idle_minutes: i32,
+) -> sqlx::Result<Option<SessionUser>> {
     sqlx::query_as!(
         SessionUser,
         r#"with live as (
@@ -40,7 +44,12 @@ pub async fn session_user(pool: &PgPool, session_hash: &str, idle_minutes: i32) 
     .await
 }
 
-pub async fn create_session(pool: &PgPool, session_hash: &str, user_id: i64, absolute_hours: i32) -> sqlx::Result<()> {
+pub async fn create_session(
+    pool: &PgPool,
+    session_hash: &str,
+    user_id: i64,
+    absolute_hours: i32,
+) -> sqlx::Result<()> {
     sqlx::query!(
         "insert into session (session_hash, user_id, expires_at) values ($1, $2, now() + make_interval(hours => $3))",
         session_hash,
@@ -53,15 +62,25 @@ pub async fn create_session(pool: &PgPool, session_hash: &str, user_id: i64, abs
 }
 
 pub async fn delete_session(pool: &PgPool, session_hash: &str) -> sqlx::Result<()> {
-    sqlx::query!("delete from session where session_hash = $1", session_hash).execute(pool).await?;
+    sqlx::query!("delete from session where session_hash = $1", session_hash)
+        .execute(pool)
+        .await?;
     Ok(())
 }
 
 /// Ends every session of a user except `keep` (after a password change, or deactivation).
-pub async fn delete_other_sessions(conn: &mut PgConnection, user_id: i64, keep: Option<&str>) -> sqlx::Result<()> {
-    sqlx::query!("delete from session where user_id = $1 and session_hash is distinct from $2", user_id, keep)
-        .execute(conn)
-        .await?;
+pub async fn delete_other_sessions(
+    conn: &mut PgConnection,
+    user_id: i64,
+    keep: Option<&str>,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "delete from session where user_id = $1 and session_hash is distinct from $2",
+        user_id,
+        keep
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -89,7 +108,12 @@ pub struct AttemptCounts {
 }
 
 /// Failed logins in the last `window_minutes`, for this email and for this address.
-pub async fn recent_failures(pool: &PgPool, email: &str, ip: &str, window_minutes: i32) -> sqlx::Result<AttemptCounts> {
+pub async fn recent_failures(
+    pool: &PgPool,
+    email: &str,
+    ip: &str,
+    window_minutes: i32,
+) -> sqlx::Result<AttemptCounts> {
     let row = sqlx::query!(
         r#"select
                count(*) filter (where lower(email) = lower($1)) as "for_email!",
@@ -103,31 +127,59 @@ pub async fn recent_failures(pool: &PgPool, email: &str, ip: &str, window_minute
     )
     .fetch_one(pool)
     .await?;
-    Ok(AttemptCounts { for_email: row.for_email, for_ip: row.for_ip, retry_after_seconds: row.retry.max(0) })
+    Ok(AttemptCounts {
+        for_email: row.for_email,
+        for_ip: row.for_ip,
+        retry_after_seconds: row.retry.max(0),
+    })
 }
 
 pub async fn record_failure(pool: &PgPool, email: &str, ip: &str) -> sqlx::Result<()> {
     let email: String = email.chars().take(254).collect();
-    sqlx::query!("insert into login_attempt (email, ip) values ($1, $2)", email, ip).execute(pool).await?;
+    sqlx::query!(
+        "insert into login_attempt (email, ip) values ($1, $2)",
+        email,
+        ip
+    )
+    .execute(pool)
+    .await?;
     Ok(())
 }
 
 pub async fn clear_failures(pool: &PgPool, email: &str) -> sqlx::Result<()> {
-    sqlx::query!("delete from login_attempt where lower(email) = lower($1)", email).execute(pool).await?;
+    sqlx::query!(
+        "delete from login_attempt where lower(email) = lower($1)",
+        email
+    )
+    .execute(pool)
+    .await?;
     Ok(())
 }
 
 pub async fn prune_login_attempts(pool: &PgPool) -> sqlx::Result<()> {
-    sqlx::query!("delete from login_attempt where attempted_at < now() - interval '1 day'").execute(pool).await?;
-    sqlx::query!("delete from session where expires_at < now()").execute(pool).await?;
+    sqlx::query!("delete from login_attempt where attempted_at < now() - interval '1 day'")
+        .execute(pool)
+        .await?;
+    sqlx::query!("delete from session where expires_at < now()")
+        .execute(pool)
+        .await?;
     Ok(())
 }
 
 pub async fn password_hash_of(pool: &PgPool, user_id: i64) -> sqlx::Result<String> {
-    sqlx::query_scalar!("select password_hash from app_user where user_id = $1", user_id).fetch_one(pool).await
+    sqlx::query_scalar!(
+        "select password_hash from app_user where user_id = $1",
+        user_id
+    )
+    .fetch_one(pool)
+    .await
 }
 
-pub async fn set_password(conn: &mut PgConnection, user_id: i64, password_hash: &str) -> sqlx::Result<()> {
+pub async fn set_password(
+    conn: &mut PgConnection,
+    user_id: i64,
+    password_hash: &str,
+) -> sqlx::Result<()> {
     sqlx::query!(
         "update app_user set password_hash = $2, password_changed_at = now() where user_id = $1",
         user_id,
@@ -167,13 +219,22 @@ pub async fn create_user(conn: &mut PgConnection, user: &NewUser<'_>) -> sqlx::R
 }
 
 pub async fn user_id_by_email(pool: &PgPool, email: &str) -> sqlx::Result<Option<(i64, bool)>> {
-    Ok(sqlx::query!("select user_id, is_active from app_user where lower(email) = lower($1)", email)
-        .fetch_optional(pool)
-        .await?
-        .map(|r| (r.user_id, r.is_active)))
+    Ok(sqlx::query!(
+        "select user_id, is_active from app_user where lower(email) = lower($1)",
+        email
+    )
+    .fetch_optional(pool)
+    .await?
+    .map(|r| (r.user_id, r.is_active)))
 }
 
-pub async fn create_token(conn: &mut PgConnection, token_hash: &str, user_id: i64, purpose: &str, valid_hours: i32) -> sqlx::Result<()> {
+pub async fn create_token(
+    conn: &mut PgConnection,
+    token_hash: &str,
+    user_id: i64,
+    purpose: &str,
+    valid_hours: i32,
+) -> sqlx::Result<()> {
     sqlx::query!(
         "insert into account_token (token_hash, user_id, purpose, expires_at)
          values ($1, $2, $3, now() + make_interval(hours => $4))",

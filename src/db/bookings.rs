@@ -251,7 +251,11 @@ pub async fn view_by_id(
 
 /// A booking for the admin panel: `scope` is the interviewer whose bookings the viewer may
 /// see (`None` for staff). Another interviewer's booking is not found.
-pub async fn view_for_admin(pool: &PgPool, public_id: &str, scope: Option<i64>) -> sqlx::Result<Option<BookingView>> {
+pub async fn view_for_admin(
+    pool: &PgPool,
+    public_id: &str,
+    scope: Option<i64>,
+) -> sqlx::Result<Option<BookingView>> {
     Ok(booking_view_query!("where b.public_id = $1", public_id)
         .fetch_optional(pool)
         .await?
@@ -293,7 +297,11 @@ pub async fn admin_list(pool: &PgPool, scope: Option<i64>) -> sqlx::Result<Vec<A
 }
 
 /// Records the interviewer's acknowledgement once; `false` if already done or not paid.
-pub async fn acknowledge(conn: &mut PgConnection, booking_id: i64, note: Option<&str>) -> sqlx::Result<bool> {
+pub async fn acknowledge(
+    conn: &mut PgConnection,
+    booking_id: i64,
+    note: Option<&str>,
+) -> sqlx::Result<bool> {
     let done = sqlx::query!(
         "update booking set acknowledged_at = now(), acknowledgement_note = $2
          where booking_id = $1 and acknowledged_at is null and status = 'paid'",
@@ -305,7 +313,12 @@ pub async fn acknowledge(conn: &mut PgConnection, booking_id: i64, note: Option<
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn set_guarantee_refund(conn: &mut PgConnection, booking_id: i64, amount_minor: i32, reason: &str) -> sqlx::Result<bool> {
+pub async fn set_guarantee_refund(
+    conn: &mut PgConnection,
+    booking_id: i64,
+    amount_minor: i32,
+    reason: &str,
+) -> sqlx::Result<bool> {
     let done = sqlx::query!(
         "update booking set refund_minor = $2, refund_reason = $3
          where booking_id = $1 and status = 'paid' and refund_reason is null",

@@ -197,6 +197,7 @@ pub struct ProfileRow {
     pub name: String,
     pub headline: String,
     pub bio: String,
+    pub bio_is_markdown: bool,
     pub photo_url: Option<String>,
     pub rate_minor: i32,
     pub currency: String,
@@ -209,7 +210,7 @@ pub struct ProfileRow {
 pub async fn profile(pool: &PgPool, slug: &str) -> sqlx::Result<Option<ProfileRow>> {
     let row = sqlx::query!(
         r#"
-        select i.slug, i.name, i.headline, i.bio, i.photo_url, i.rate_minor, i.currency, i.cal_link,
+        select i.slug, i.name, i.headline, i.bio, i.bio_is_markdown, i.photo_url, i.rate_minor, i.currency, i.cal_link,
                c.tags as "tags!: Json<Vec<TagRow>>",
                coalesce((select json_agg(json_build_object('company', w.company, 'role', w.role,
                                                            'period', w.period, 'summary', w.summary)
@@ -229,6 +230,7 @@ pub async fn profile(pool: &PgPool, slug: &str) -> sqlx::Result<Option<ProfileRo
         name: r.name,
         headline: r.headline,
         bio: r.bio,
+        bio_is_markdown: r.bio_is_markdown,
         photo_url: r.photo_url,
         rate_minor: r.rate_minor,
         currency: r.currency,

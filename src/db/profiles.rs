@@ -4,7 +4,10 @@ use serde::Deserialize;
 use sqlx::{PgConnection, PgPool, types::Json};
 
 use super::catalogue::HistoryRow;
-use crate::domain::{TagKind, profile::{HistoryInput, NewTag, ProfileUpdate}};
+use crate::domain::{
+    TagKind,
+    profile::{HistoryInput, NewTag, ProfileUpdate},
+};
 
 pub struct EditableProfile {
     pub interviewer_id: i64,
@@ -28,7 +31,10 @@ pub struct EditableProfile {
     pub history: Json<Vec<HistoryRow>>,
 }
 
-pub async fn editable_profile(pool: &PgPool, interviewer_id: i64) -> sqlx::Result<Option<EditableProfile>> {
+pub async fn editable_profile(
+    pool: &PgPool,
+    interviewer_id: i64,
+) -> sqlx::Result<Option<EditableProfile>> {
     sqlx::query_as!(
         EditableProfile,
         r#"select i.interviewer_id, i.slug, i.name, i.headline, i.bio, i.bio_is_markdown, i.photo_url, i.rate_minor,
@@ -67,12 +73,22 @@ pub async fn all_tags(pool: &PgPool) -> sqlx::Result<Vec<TagOption>> {
 
 /// Creates a tag, or finds the existing one with the same slug. Err(existing kind) when the
 /// slug belongs to a tag of the other kind.
-pub async fn find_or_create_tag(conn: &mut PgConnection, tag: &NewTag) -> sqlx::Result<Result<i64, String>> {
-    let existing = sqlx::query!(r#"select tag_id, kind::text as "kind!" from tag where slug = $1"#, tag.slug.as_str())
-        .fetch_optional(&mut *conn)
-        .await?;
+pub async fn find_or_create_tag(
+    conn: &mut PgConnection,
+    tag: &NewTag,
+) -> sqlx::Result<Result<i64, String>> {
+    let existing = sqlx::query!(
+        r#"select tag_id, kind::text as "kind!" from tag where slug = $1"#,
+        tag.slug.as_str()
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
     if let Some(row) = existing {
-        return Ok(if row.kind == tag.kind.as_db() { Ok(row.tag_id) } else { Err(row.kind) });
+        return Ok(if row.kind == tag.kind.as_db() {
+            Ok(row.tag_id)
+        } else {
+            Err(row.kind)
+        });
     }
     let id = sqlx::query_scalar!(
         "insert into tag (kind, slug, name) values ($1::text::tag_kind, $2, $3)
@@ -87,7 +103,13 @@ pub async fn find_or_create_tag(conn: &mut PgConnection, tag: &NewTag) -> sqlx::
 }
 
 /// Writes the whole profile: fields, tags and history, in the caller's transaction.
-pub async fn save_profile(conn: &mut PgConnection, interviewer_id: i64, update: &ProfileUpdate, tag_ids: &[i64], cal_link: Option<&str>) -> sqlx::Result<()> {
+pub async fn save_profile(
+    conn: &mut PgConnection,
+    interviewer_id: i64,
+    update: &ProfileUpdate,
+    tag_ids: &[i64],
+    cal_link: Option<&str>,
+) -> sqlx::Result<()> {
     sqlx::query!(
         "update interviewer set name = $2, headline = $3, bio = $4, bio_is_markdown = $5, rate_minor = $6, currency = $7,
                 time_zone = $8, is_active = $9, cal_event_type_id = $10, cal_link = $11
@@ -106,7 +128,12 @@ pub async fn save_profile(conn: &mut PgConnection, interviewer_id: i64, update: 
     )
     .execute(&mut *conn)
     .await?;
-    sqlx::query!("delete from interviewer_tag where interviewer_id = $1", interviewer_id).execute(&mut *conn).await?;
+    sqlx::query!(
+        "delete from interviewer_tag where interviewer_id = $1",
+        interviewer_id
+    )
+    .execute(&mut *conn)
+    .await?;
     sqlx::query!(
         "insert into interviewer_tag (interviewer_id, tag_id) select $1, unnest($2::bigint[]) on conflict do nothing",
         interviewer_id,
@@ -117,8 +144,17 @@ pub async fn save_profile(conn: &mut PgConnection, interviewer_id: i64, update: 
     replace_history(conn, interviewer_id, &update.history).await
 }
 
-async fn replace_history(conn: &mut PgConnection, interviewer_id: i64, history: &[HistoryInput]) -> sqlx::Result<()> {
-    sqlx::query!("delete from work_history_entry where interviewer_id = $1", interviewer_id).execute(&mut *conn).await?;
+async fn replace_history(
+    conn: &mut PgConnection,
+    interviewer_id: i64,
+    history: &[HistoryInput],
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "delete from work_history_entry where interviewer_id = $1",
+        interviewer_id
+    )
+    .execute(&mut *conn)
+    .await?;
     for (position, h) in history.iter().enumerate() {
         sqlx::query!(
             "insert into work_history_entry (interviewer_id, company, role, period, summary, position) values ($1, $2, $3, $4, $5, $6)",
@@ -135,7 +171,12 @@ async fn replace_history(conn: &mut PgConnection, interviewer_id: i64, history: 
     Ok(())
 }
 
-pub async fn set_cal_api_key(conn: &mut PgConnection, interviewer_id: i64, sealed: Option<&[u8]>, hint: Option<&str>) -> sqlx::Result<()> {
+pub async fn set_cal_api_key(
+    conn: &mut PgConnection,
+    interviewer_id: i64,
+    sealed: Option<&[u8]>,
+    hint: Option<&str>,
+) -> sqlx::Result<()> {
     sqlx::query!(
         "update interviewer set cal_api_key_encrypted = $2, cal_api_key_hint = $3 where interviewer_id = $1",
         interviewer_id,
@@ -148,14 +189,23 @@ pub async fn set_cal_api_key(conn: &mut PgConnection, interviewer_id: i64, seale
 }
 
 pub async fn cal_api_key_of(pool: &PgPool, interviewer_id: i64) -> sqlx::Result<Option<Vec<u8>>> {
-    Ok(sqlx::query_scalar!("select cal_api_key_encrypted from interviewer where interviewer_id = $1", interviewer_id)
-        .fetch_optional(pool)
-        .await?
-        .flatten())
+    Ok(sqlx::query_scalar!(
+        "select cal_api_key_encrypted from interviewer where interviewer_id = $1",
+        interviewer_id
+    )
+    .fetch_optional(pool)
+    .await?
+    .flatten())
 }
 
 pub async fn set_photo(pool: &PgPool, interviewer_id: i64, photo_url: &str) -> sqlx::Result<()> {
-    sqlx::query!("update interviewer set photo_url = $2 where interviewer_id = $1", interviewer_id, photo_url).execute(pool).await?;
+    sqlx::query!(
+        "update interviewer set photo_url = $2 where interviewer_id = $1",
+        interviewer_id,
+        photo_url
+    )
+    .execute(pool)
+    .await?;
     Ok(())
 }
 

@@ -28,7 +28,11 @@ pub async fn interviewers_with_accounts(pool: &PgPool) -> sqlx::Result<Vec<Inter
 }
 
 /// A new, hidden profile for an invited interviewer. `None` if the slug is taken.
-pub async fn create_interviewer(conn: &mut PgConnection, slug: &str, name: &str) -> sqlx::Result<Option<i64>> {
+pub async fn create_interviewer(
+    conn: &mut PgConnection,
+    slug: &str,
+    name: &str,
+) -> sqlx::Result<Option<i64>> {
     let result = sqlx::query_scalar!(
         "insert into interviewer (slug, name, headline, rate_minor, currency, is_active, display_order)
          values ($1, $2, '', 15000, 'USD', false, 1000) returning interviewer_id",
@@ -44,13 +48,40 @@ pub async fn create_interviewer(conn: &mut PgConnection, slug: &str, name: &str)
     }
 }
 
+/// Whether the profile exists and nobody has an account for it yet.
+pub async fn interviewer_without_account(
+    conn: &mut PgConnection,
+    interviewer_id: i64,
+) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"select exists (select 1 from interviewer i where i.interviewer_id = $1
+                          and not exists (select 1 from app_user u where u.interviewer_id = i.interviewer_id)) as "ok!""#,
+        interviewer_id
+    )
+    .fetch_one(conn)
+    .await
+}
+
 /// Deactivating signs the person out everywhere and hides their profile; bookings stay.
-pub async fn set_interviewer_active(conn: &mut PgConnection, interviewer_id: i64, active: bool) -> sqlx::Result<bool> {
-    let updated = sqlx::query!("update app_user set is_active = $2 where interviewer_id = $1", interviewer_id, active)
+pub async fn set_interviewer_active(
+    conn: &mut PgConnection,
+    interviewer_id: i64,
+    active: bool,
+) -> sqlx::Result<bool> {
+    let updated = sqlx::query!(
+        "update app_user set is_active = $2 where interviewer_id = $1",
+        interviewer_id,
+        active
+    )
+    .execute(&mut *conn)
+    .await?;
+    if !active {
+        sqlx::query!(
+            "update interviewer set is_active = false where interviewer_id = $1",
+            interviewer_id
+        )
         .execute(&mut *conn)
         .await?;
-    if !active {
-        sqlx::query!("update interviewer set is_active = false where interviewer_id = $1", interviewer_id).execute(&mut *conn).await?;
         sqlx::query!(
             "delete from session where user_id in (select user_id from app_user where interviewer_id = $1)",
             interviewer_id
@@ -61,7 +92,12 @@ pub async fn set_interviewer_active(conn: &mut PgConnection, interviewer_id: i64
     Ok(updated.rows_affected() > 0)
 }
 
-pub async fn set_listing(pool: &PgPool, interviewer_id: i64, featured: bool, order: i32) -> sqlx::Result<bool> {
+pub async fn set_listing(
+    pool: &PgPool,
+    interviewer_id: i64,
+    featured: bool,
+    order: i32,
+) -> sqlx::Result<bool> {
     let updated = sqlx::query!(
         "update interviewer set is_featured = $2, display_order = $3 where interviewer_id = $1",
         interviewer_id,
@@ -74,7 +110,9 @@ pub async fn set_listing(pool: &PgPool, interviewer_id: i64, featured: bool, ord
 }
 
 pub async fn rename_tag(pool: &PgPool, tag_id: i64, name: &str) -> sqlx::Result<bool> {
-    let updated = sqlx::query!("update tag set name = $2 where tag_id = $1", tag_id, name).execute(pool).await?;
+    let updated = sqlx::query!("update tag set name = $2 where tag_id = $1", tag_id, name)
+        .execute(pool)
+        .await?;
     Ok(updated.rows_affected() == 1)
 }
 
@@ -99,7 +137,9 @@ pub async fn merge_tags(conn: &mut PgConnection, from: i64, into: i64) -> sqlx::
     )
     .execute(&mut *conn)
     .await?;
-    sqlx::query!("delete from tag where tag_id = $1", from).execute(&mut *conn).await?;
+    sqlx::query!("delete from tag where tag_id = $1", from)
+        .execute(&mut *conn)
+        .await?;
     Ok(true)
 }
 
@@ -133,7 +173,11 @@ pub struct TestimonialInput<'a> {
 }
 
 /// Creates (`id` None) or updates a testimonial.
-pub async fn save_testimonial(pool: &PgPool, id: Option<i64>, t: &TestimonialInput<'_>) -> sqlx::Result<bool> {
+pub async fn save_testimonial(
+    pool: &PgPool,
+    id: Option<i64>,
+    t: &TestimonialInput<'_>,
+) -> sqlx::Result<bool> {
     let done = match id {
         None => sqlx::query!(
             "insert into testimonial (quote, author, context, interviewer_id, is_published, display_order)
@@ -165,7 +209,13 @@ pub async fn save_testimonial(pool: &PgPool, id: Option<i64>, t: &TestimonialInp
 }
 
 pub async fn delete_testimonial(pool: &PgPool, id: i64) -> sqlx::Result<bool> {
-    Ok(sqlx::query!("delete from testimonial where testimonial_id = $1", id).execute(pool).await?.rows_affected() == 1)
+    Ok(
+        sqlx::query!("delete from testimonial where testimonial_id = $1", id)
+            .execute(pool)
+            .await?
+            .rows_affected()
+            == 1,
+    )
 }
 
 pub struct CompanyRow {
@@ -175,16 +225,41 @@ pub struct CompanyRow {
 }
 
 pub async fn companies(pool: &PgPool) -> sqlx::Result<Vec<CompanyRow>> {
-    sqlx::query_as!(CompanyRow, "select company_id, name, display_order from company order by display_order, name")
-        .fetch_all(pool)
-        .await
+    sqlx::query_as!(
+        CompanyRow,
+        "select company_id, name, display_order from company order by display_order, name"
+    )
+    .fetch_all(pool)
+    .await
 }
 
 /// Creates or updates a company; `Ok(false)` when the name is already taken.
-pub async fn save_company(pool: &PgPool, id: Option<i64>, name: &str, order: i32) -> sqlx::Result<Result<bool, ()>> {
+pub async fn save_company(
+    pool: &PgPool,
+    id: Option<i64>,
+    name: &str,
+    order: i32,
+) -> sqlx::Result<Result<bool, ()>> {
     let result = match id {
-        None => sqlx::query!("insert into company (name, display_order) values ($1, $2)", name, order).execute(pool).await,
-        Some(id) => sqlx::query!("update company set name = $2, display_order = $3 where company_id = $1", id, name, order).execute(pool).await,
+        None => {
+            sqlx::query!(
+                "insert into company (name, display_order) values ($1, $2)",
+                name,
+                order
+            )
+            .execute(pool)
+            .await
+        }
+        Some(id) => {
+            sqlx::query!(
+                "update company set name = $2, display_order = $3 where company_id = $1",
+                id,
+                name,
+                order
+            )
+            .execute(pool)
+            .await
+        }
     };
     match result {
         Ok(done) => Ok(Ok(done.rows_affected() == 1)),
@@ -194,5 +269,11 @@ pub async fn save_company(pool: &PgPool, id: Option<i64>, name: &str, order: i32
 }
 
 pub async fn delete_company(pool: &PgPool, id: i64) -> sqlx::Result<bool> {
-    Ok(sqlx::query!("delete from company where company_id = $1", id).execute(pool).await?.rows_affected() == 1)
+    Ok(
+        sqlx::query!("delete from company where company_id = $1", id)
+            .execute(pool)
+            .await?
+            .rows_affected()
+            == 1,
+    )
 }

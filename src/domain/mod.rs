@@ -4,6 +4,7 @@ pub mod avatar;
 pub mod booking;
 pub mod booking_details;
 pub mod email;
+pub mod markdown;
 pub mod money;
 pub mod profile;
 pub mod slug;

@@ -1,6 +1,9 @@
 //! The interviewer profile form: validation of everything an interviewer can edit.
 
-use super::{Currency, Slug, TagKind, booking_details::{FieldErrors, clean_text}};
+use super::{
+    Currency, Slug, TagKind,
+    booking_details::{FieldErrors, clean_text},
+};
 
 /// Currencies offered in the rate field (all supported by Stripe Checkout).
 pub const CURRENCIES: &[&str] = &["USD", "EUR", "GBP", "CAD", "AUD", "CHF", "SGD", "JPY"];
@@ -62,9 +65,15 @@ pub struct ProfileUpdate {
 
 /// "180", "180.5", "1,200.00" in the currency's major unit -> minor units.
 pub fn parse_rate(input: &str, currency: Currency) -> Option<i64> {
-    let cleaned: String = input.trim().trim_start_matches(['$', '€', '£', '¥']).replace([',', ' '], "");
+    let cleaned: String = input
+        .trim()
+        .trim_start_matches(['$', '€', '£', '¥'])
+        .replace([',', ' '], "");
     let (whole, fraction) = cleaned.split_once('.').unwrap_or((&cleaned, ""));
-    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+    if whole.is_empty()
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || !fraction.bytes().all(|b| b.is_ascii_digit())
+    {
         return None;
     }
     let decimals = currency.decimals() as usize;
@@ -72,23 +81,45 @@ pub fn parse_rate(input: &str, currency: Currency) -> Option<i64> {
         return None;
     }
     let whole: i64 = whole.parse().ok()?;
-    let fraction: i64 = if fraction.is_empty() { 0 } else { format!("{fraction:0<decimals$}").parse().ok()? };
-    whole.checked_mul(10_i64.pow(decimals as u32))?.checked_add(fraction)
+    let fraction: i64 = if fraction.is_empty() {
+        0
+    } else {
+        format!("{fraction:0<decimals$}").parse().ok()?
+    };
+    whole
+        .checked_mul(10_i64.pow(decimals as u32))?
+        .checked_add(fraction)
 }
 
 fn split_names(input: &str) -> Vec<String> {
-    input.split(',').map(|s| s.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|s| !s.is_empty()).collect()
+    input
+        .split(',')
+        .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 pub fn validate(input: &ProfileInput) -> Result<ProfileUpdate, FieldErrors> {
     let mut errors = FieldErrors::new();
-    let name = clean_text(&input.name).split_whitespace().collect::<Vec<_>>().join(" ");
+    let name = clean_text(&input.name)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     if name.is_empty() || name.chars().count() > 120 {
-        errors.insert("name", "Please give your name (up to 120 characters).".to_owned());
+        errors.insert(
+            "name",
+            "Please give your name (up to 120 characters).".to_owned(),
+        );
     }
-    let headline = clean_text(&input.headline).split_whitespace().collect::<Vec<_>>().join(" ");
+    let headline = clean_text(&input.headline)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     if headline.chars().count() > 160 {
-        errors.insert("headline", "Keep the headline under 160 characters: it is one line on your card.".to_owned());
+        errors.insert(
+            "headline",
+            "Keep the headline under 160 characters: it is one line on your card.".to_owned(),
+        );
     }
     let bio = clean_text(&input.bio);
     if bio.chars().count() > 8000 {
@@ -97,7 +128,10 @@ pub fn validate(input: &ProfileInput) -> Result<ProfileUpdate, FieldErrors> {
     let currency = match Currency::parse(&input.currency) {
         Some(c) if CURRENCIES.contains(&c.code()) => Some(c),
         _ => {
-            errors.insert("currency", "Choose one of the listed currencies.".to_owned());
+            errors.insert(
+                "currency",
+                "Choose one of the listed currencies.".to_owned(),
+            );
             None
         }
     };
@@ -114,7 +148,10 @@ pub fn validate(input: &ProfileInput) -> Result<ProfileUpdate, FieldErrors> {
     });
     let time_zone = input.time_zone.trim().to_owned();
     if jiff::tz::TimeZone::get(&time_zone).is_err() {
-        errors.insert("time_zone", "Choose a time zone such as Europe/Berlin or America/New_York.".to_owned());
+        errors.insert(
+            "time_zone",
+            "Choose a time zone such as Europe/Berlin or America/New_York.".to_owned(),
+        );
     }
     let event_type = input.cal_event_type_id.trim();
     let cal_event_type_id = if event_type.is_empty() {
@@ -129,20 +166,33 @@ pub fn validate(input: &ProfileInput) -> Result<ProfileUpdate, FieldErrors> {
         }
     };
     let key = input.cal_api_key.trim();
-    if !key.is_empty() && (!key.starts_with("cal_") || key.len() > 200 || key.contains(char::is_whitespace)) {
-        errors.insert("cal_api_key", "A cal.com API key starts with cal_ (Settings > Developer > API keys).".to_owned());
+    if !key.is_empty()
+        && (!key.starts_with("cal_") || key.len() > 200 || key.contains(char::is_whitespace))
+    {
+        errors.insert(
+            "cal_api_key",
+            "A cal.com API key starts with cal_ (Settings > Developer > API keys).".to_owned(),
+        );
     }
 
     let mut new_tags = Vec::new();
     for (field, kind, names) in [
-        ("new_technologies", TagKind::Technology, &input.new_technologies),
+        (
+            "new_technologies",
+            TagKind::Technology,
+            &input.new_technologies,
+        ),
         ("new_subjects", TagKind::Subject, &input.new_subjects),
     ] {
         for tag_name in split_names(names) {
             match Slug::from_name(&tag_name) {
                 Some(slug) if tag_name.chars().count() <= 60 => {
                     if !new_tags.iter().any(|t: &NewTag| t.slug == slug) {
-                        new_tags.push(NewTag { kind, slug, name: tag_name });
+                        new_tags.push(NewTag {
+                            kind,
+                            slug,
+                            name: tag_name,
+                        });
                     }
                 }
                 _ => {
@@ -161,15 +211,28 @@ pub fn validate(input: &ProfileInput) -> Result<ProfileUpdate, FieldErrors> {
             period: clean_text(&h.period),
             summary: clean_text(&h.summary),
         })
-        .filter(|h| !(h.company.is_empty() && h.role.is_empty() && h.period.is_empty() && h.summary.is_empty()))
+        .filter(|h| {
+            !(h.company.is_empty()
+                && h.role.is_empty()
+                && h.period.is_empty()
+                && h.summary.is_empty())
+        })
         .collect();
     if history.len() > MAX_HISTORY {
         errors.insert("history", format!("List at most {MAX_HISTORY} roles."));
     }
     for h in &history {
         if h.company.is_empty() || h.role.is_empty() {
-            errors.insert("history", "Each role needs a company and a title (or clear all of its fields to remove it).".to_owned());
-        } else if h.company.chars().count() > 120 || h.role.chars().count() > 120 || h.period.chars().count() > 60 || h.summary.chars().count() > 300 {
+            errors.insert(
+                "history",
+                "Each role needs a company and a title (or clear all of its fields to remove it)."
+                    .to_owned(),
+            );
+        } else if h.company.chars().count() > 120
+            || h.role.chars().count() > 120
+            || h.period.chars().count() > 60
+            || h.summary.chars().count() > 300
+        {
             errors.insert("history", "Keep company and title under 120 characters, the period under 60 and the summary under 300.".to_owned());
         }
     }
@@ -206,7 +269,14 @@ mod tests {
             currency: "USD".into(),
             time_zone: "Europe/Stockholm".into(),
             is_active: true,
-            history: vec![HistoryInput { company: "Hooli".into(), role: "Staff Engineer".into(), ..Default::default() }, HistoryInput::default()],
+            history: vec![
+                HistoryInput {
+                    company: "Hooli".into(),
+                    role: "Staff Engineer".into(),
+                    ..Default::default()
+                },
+                HistoryInput::default(),
+            ],
             new_technologies: "Svelte, C++ , svelte".into(),
             ..Default::default()
         }
@@ -218,7 +288,10 @@ mod tests {
         assert_eq!(parse_rate("150", usd), Some(15000));
         assert_eq!(parse_rate("149.5", usd), Some(14950));
         assert_eq!(parse_rate("$1,200.00", usd), Some(120000));
-        assert_eq!(parse_rate("15000", Currency::parse("JPY").unwrap()), Some(15000));
+        assert_eq!(
+            parse_rate("15000", Currency::parse("JPY").unwrap()),
+            Some(15000)
+        );
         for bad in ["", "abc", "1.234", "-5", "1e3", "12.3.4"] {
             assert_eq!(parse_rate(bad, usd), None, "{bad}");
         }
@@ -241,10 +314,22 @@ mod tests {
         input.time_zone = "Mars/Base".into();
         input.cal_event_type_id = "abc".into();
         input.cal_api_key = "not-a-key".into();
-        input.history = vec![HistoryInput { company: "Hooli".into(), ..Default::default() }];
+        input.history = vec![HistoryInput {
+            company: "Hooli".into(),
+            ..Default::default()
+        }];
         let errors = validate(&input).unwrap_err();
         let fields: Vec<&str> = errors.keys().copied().collect();
-        assert_eq!(fields, ["cal_api_key", "cal_event_type_id", "currency", "history", "time_zone"]);
+        assert_eq!(
+            fields,
+            [
+                "cal_api_key",
+                "cal_event_type_id",
+                "currency",
+                "history",
+                "time_zone"
+            ]
+        );
         input.currency = "USD".into();
         assert!(validate(&input).unwrap_err().contains_key("rate"));
     }

@@ -243,12 +243,16 @@ struct ConfirmationPolicy {
 impl From<EventTypeOutput> for EventTypeInfo {
     fn from(e: EventTypeOutput) -> Self {
         let policy_requires = e.confirmation_policy.as_ref().is_some_and(|p| !p.disabled);
-        let policy_blocks = e.confirmation_policy.as_ref().is_some_and(|p| !p.disabled && p.block_unconfirmed_bookings_in_booker);
+        let policy_blocks = e
+            .confirmation_policy
+            .as_ref()
+            .is_some_and(|p| !p.disabled && p.block_unconfirmed_bookings_in_booker);
         EventTypeInfo {
             id: e.id,
             username: e.users.into_iter().find_map(|u| u.username),
             requires_confirmation: policy_requires || e.requires_confirmation.unwrap_or(false),
-            blocks_slot_while_pending: policy_blocks || e.requires_confirmation_will_block_slot.unwrap_or(false),
+            blocks_slot_while_pending: policy_blocks
+                || e.requires_confirmation_will_block_slot.unwrap_or(false),
             slug: e.slug,
         }
     }
@@ -256,7 +260,11 @@ impl From<EventTypeOutput> for EventTypeInfo {
 
 impl CalClient {
     /// `None` when the key cannot see an event type with this id.
-    pub async fn get_event_type(&self, id: i64, key: &Secret) -> Result<Option<EventTypeInfo>, CallError> {
+    pub async fn get_event_type(
+        &self,
+        id: i64,
+        key: &Secret,
+    ) -> Result<Option<EventTypeInfo>, CallError> {
         let response = self
             .http
             .get(format!("{}/event-types/{id}", self.base))

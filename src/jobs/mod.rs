@@ -141,7 +141,9 @@ impl Worker {
                     .await
                     .map_err(JobError::from)?;
                 if job.marks_booking_refunded {
-                    lifecycle::mark_refunded(&self.services, job.booking_id).await.map_err(JobError::retry)?;
+                    lifecycle::mark_refunded(&self.services, job.booking_id)
+                        .await
+                        .map_err(JobError::retry)?;
                 }
                 Ok(())
             }
@@ -154,7 +156,12 @@ impl Worker {
         crate::booking::cal_key_for(&self.services.pool, &self.services.config, interviewer_id)
             .await
             .map_err(JobError::retry)?
-            .ok_or_else(|| JobError::Retry("no cal.com API key: neither the interviewer's own nor CALCOM_API_KEY".to_owned()))
+            .ok_or_else(|| {
+                JobError::Retry(
+                    "no cal.com API key: neither the interviewer's own nor CALCOM_API_KEY"
+                        .to_owned(),
+                )
+            })
     }
 
     /// Expires unpaid holds and reconciles open Checkout Sessions with Stripe.

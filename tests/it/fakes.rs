@@ -226,6 +226,9 @@ pub const CAL_WEBHOOK_SECRET: &str = "cal_whsec_test";
 #[derive(Default)]
 pub struct CalState {
     pub bookings: HashMap<String, Value>,
+    pub event_types: HashMap<i64, Value>,
+    /// Keys accepted besides CAL_KEY (an interviewer's own).
+    pub extra_keys: Vec<String>,
     pub confirmed: Vec<String>,
     pub declined: Vec<String>,
     pub fail_confirms: u32,
@@ -258,6 +261,30 @@ async fn cal_get(
     match s.bookings.get(&uid) {
         Some(b) => Json(json!({"status": "success", "data": b})).into_response(),
         None => (StatusCode::NOT_FOUND, Json(json!({"status": "error"}))).into_response(),
+    }
+}
+
+async fn cal_event_type(
+    State(state): State<Arc<Mutex<CalState>>>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Response {
+    let s = state.lock().unwrap();
+    let auth = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let known = auth == format!("Bearer {CAL_KEY}")
+        || s.extra_keys.iter().any(|k| auth == format!("Bearer {k}"));
+    if !known {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    if headers.get("cal-api-version").and_then(|v| v.to_str().ok()) != Some("2024-06-14") {
+        return StatusCode::BAD_REQUEST.into_response();
+    }
+    match s.event_types.get(&id) {
+        Some(e) => Json(json!({"status": "success", "data": e})).into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
     }
 }
 
@@ -304,6 +331,7 @@ impl FakeCal {
             .route("/v2/bookings/{uid}", get(cal_get))
             .route("/v2/bookings/{uid}/confirm", post(cal_confirm))
             .route("/v2/bookings/{uid}/decline", post(cal_decline))
+            .route("/v2/event-types/{id}", get(cal_event_type))
             .with_state(state.clone());
         Self {
             base: serve(router).await,
@@ -339,6 +367,29 @@ impl FakeCal {
             .unwrap()
             .bookings
             .insert(uid.to_owned(), booking);
+    }
+
+    /// An event type as `GET /v2/event-types/{id}` (2024-06-14) returns it.
+    pub fn add_event_type(
+        &self,
+        id: i64,
+        username: &str,
+        slug: &str,
+        requires_confirmation: bool,
+        blocks: bool,
+    ) {
+        let policy = if requires_confirmation {
+            json!({"type": "always", "blockUnconfirmedBookingsInBooker": blocks, "disabled": false})
+        } else {
+            Value::Null
+        };
+        let event_type = json!({"id": id, "slug": slug, "title": "Practice", "lengthInMinutes": 90,
+                                "users": [{"username": username}], "confirmationPolicy": policy});
+        self.state
+            .lock()
+            .unwrap()
+            .event_types
+            .insert(id, event_type);
     }
 
     pub fn confirmed(&self) -> Vec<String> {

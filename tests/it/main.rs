@@ -1,6 +1,7 @@
 //! Integration tests: the real router on a random port, driven over HTTP, against a fresh
 //! PostgreSQL database per test (`#[sqlx::test]` applies `migrations/`).
 
+mod admin;
 mod booking;
 mod booking_support;
 mod fakes;

@@ -33,7 +33,14 @@ pub const INVITE_VALID_HOURS: i32 = 72;
 /// Only local admin paths are followed after sign-in (no open redirect).
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with("/admin") && !n.starts_with("//") && !n.contains("://") && !n.contains('\\') => n.to_owned(),
+        Some(n)
+            if n.starts_with("/admin")
+                && !n.starts_with("//")
+                && !n.contains("://")
+                && !n.contains('\\') =>
+        {
+            n.to_owned()
+        }
         _ => "/admin".to_owned(),
     }
 }
@@ -53,12 +60,20 @@ struct LoginContent {
     notice: Option<&'static str>,
 }
 
-fn render_login(state: &AppState, content: LoginContent, status: axum::http::StatusCode) -> Result<Response, AppError> {
+fn render_login(
+    state: &AppState,
+    content: LoginContent,
+    status: axum::http::StatusCode,
+) -> Result<Response, AppError> {
     let page = AdminPage::new(state, "/admin/login", "Sign in", content);
     Ok((status, state.render("admin/login.html", None, &page)?).into_response())
 }
 
-pub async fn show_login(State(state): State<AppState>, admin: Option<Admin>, Query(q): Query<LoginQuery>) -> Result<Response, AppError> {
+pub async fn show_login(
+    State(state): State<AppState>,
+    admin: Option<Admin>,
+    Query(q): Query<LoginQuery>,
+) -> Result<Response, AppError> {
     if admin.is_some() {
         return Ok(Redirect::to(&safe_next(q.next.as_deref())).into_response());
     }
@@ -69,7 +84,16 @@ pub async fn show_login(State(state): State<AppState>, admin: Option<Admin>, Que
     } else {
         None
     };
-    render_login(&state, LoginContent { email: String::new(), next: safe_next(q.next.as_deref()), error: None, notice }, axum::http::StatusCode::OK)
+    render_login(
+        &state,
+        LoginContent {
+            email: String::new(),
+            next: safe_next(q.next.as_deref()),
+            error: None,
+            notice,
+        },
+        axum::http::StatusCode::OK,
+    )
 }
 
 #[derive(Deserialize)]
@@ -88,9 +112,15 @@ pub async fn log_in(
     let email = form.email.trim().to_owned();
     let next = safe_next(form.next.as_deref());
     let ip = session::client_ip(&state, &headers, Some(peer));
-    let failed = |error: String| LoginContent { email: email.clone(), next: next.clone(), error: Some(error), notice: None };
+    let failed = |error: String| LoginContent {
+        email: email.clone(),
+        next: next.clone(),
+        error: Some(error),
+        notice: None,
+    };
 
-    let counts = accounts::recent_failures(&state.pool, &email, &ip, FAILURE_WINDOW_MINUTES).await?;
+    let counts =
+        accounts::recent_failures(&state.pool, &email, &ip, FAILURE_WINDOW_MINUTES).await?;
     if counts.for_email >= MAX_FAILURES_PER_ACCOUNT || counts.for_ip >= MAX_FAILURES_PER_IP {
         let minutes = (counts.retry_after_seconds + 59) / 60;
         let message = format!(
@@ -98,7 +128,11 @@ pub async fn log_in(
             minutes.max(1),
             if minutes > 1 { "s" } else { "" }
         );
-        return render_login(&state, failed(message), axum::http::StatusCode::TOO_MANY_REQUESTS);
+        return render_login(
+            &state,
+            failed(message),
+            axum::http::StatusCode::TOO_MANY_REQUESTS,
+        );
     }
 
     let candidate = accounts::login_candidate(&state.pool, &email).await?;
@@ -132,12 +166,17 @@ pub async fn log_in(
     Ok(response)
 }
 
-pub async fn log_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+pub async fn log_out(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
     if let Some(token) = session::session_token(&headers, session::cookie_name(&state)) {
         accounts::delete_session(&state.pool, &tokens::token_hash(&token)).await?;
     }
     let mut response = Redirect::to("/admin/login?signed_out=1").into_response();
-    response.headers_mut().insert(header::SET_COOKIE, session::session_cookie(&state, None));
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, session::session_cookie(&state, None));
     Ok(response)
 }
 
@@ -147,9 +186,20 @@ struct PasswordContent {
     done: bool,
 }
 
-pub async fn show_change_password(State(state): State<AppState>, admin: Admin) -> Result<Response, AppError> {
-    let page = AdminPage::new(&state, "/admin/account/password", "Change your password", PasswordContent::default()).user(&admin);
-    Ok(state.render("admin/change_password.html", None, &page)?.into_response())
+pub async fn show_change_password(
+    State(state): State<AppState>,
+    admin: Admin,
+) -> Result<Response, AppError> {
+    let page = AdminPage::new(
+        &state,
+        "/admin/account/password",
+        "Change your password",
+        PasswordContent::default(),
+    )
+    .user(&admin);
+    Ok(state
+        .render("admin/change_password.html", None, &page)?
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -168,23 +218,29 @@ pub async fn change_password(
     let mut content = PasswordContent::default();
     let stored = accounts::password_hash_of(&state.pool, admin.0.user_id).await?;
     let current = form.current.clone();
-    let current_ok = tokio::task::spawn_blocking(move || password::verify_password(&current, Some(&stored)))
-        .await
-        .map_err(|e| AppError::Unexpected(e.into()))?;
+    let current_ok =
+        tokio::task::spawn_blocking(move || password::verify_password(&current, Some(&stored)))
+            .await
+            .map_err(|e| AppError::Unexpected(e.into()))?;
     if !current_ok {
-        content.errors.insert("current", "That is not your current password.".to_owned());
+        content
+            .errors
+            .insert("current", "That is not your current password.".to_owned());
     }
     if let Err(message) = password::check_new_password(&form.new, &admin.0.email) {
         content.errors.insert("new", message);
     } else if form.new != form.confirm {
-        content.errors.insert("confirm", "The two new passwords differ.".to_owned());
+        content
+            .errors
+            .insert("confirm", "The two new passwords differ.".to_owned());
     }
     if content.errors.is_empty() {
         let new = form.new.clone();
         let hash = tokio::task::spawn_blocking(move || password::hash_password(&new))
             .await
             .map_err(|e| AppError::Unexpected(e.into()))??;
-        let keep = session::session_token(&headers, session::cookie_name(&state)).map(|t| tokens::token_hash(&t));
+        let keep = session::session_token(&headers, session::cookie_name(&state))
+            .map(|t| tokens::token_hash(&t));
         let mut tx = state.pool.begin().await?;
         accounts::set_password(&mut tx, admin.0.user_id, &hash).await?;
         // Other browsers signed in with the old password are signed out.
@@ -192,9 +248,23 @@ pub async fn change_password(
         tx.commit().await?;
         content.done = true;
     }
-    let status = if content.errors.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
-    let page = AdminPage::new(&state, "/admin/account/password", "Change your password", content).user(&admin);
-    Ok((status, state.render("admin/change_password.html", None, &page)?).into_response())
+    let status = if content.errors.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = AdminPage::new(
+        &state,
+        "/admin/account/password",
+        "Change your password",
+        content,
+    )
+    .user(&admin);
+    Ok((
+        status,
+        state.render("admin/change_password.html", None, &page)?,
+    )
+        .into_response())
 }
 
 #[derive(Serialize, Default)]
@@ -205,8 +275,15 @@ struct ForgotContent {
 }
 
 pub async fn show_forgot_password(State(state): State<AppState>) -> Result<Response, AppError> {
-    let page = AdminPage::new(&state, "/admin/password/forgot", "Reset your password", ForgotContent::default());
-    Ok(state.render("admin/forgot_password.html", None, &page)?.into_response())
+    let page = AdminPage::new(
+        &state,
+        "/admin/password/forgot",
+        "Reset your password",
+        ForgotContent::default(),
+    );
+    Ok(state
+        .render("admin/forgot_password.html", None, &page)?
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -223,25 +300,60 @@ struct LinkEmail<'a> {
 }
 
 /// Emails a single-use link to set a password. `purpose` is `reset` or `invite`.
-pub async fn send_password_link(state: &AppState, user_id: i64, email: &str, name: &str, purpose: &str, invited_by: Option<&str>) -> Result<(), AppError> {
+pub async fn send_password_link(
+    state: &AppState,
+    user_id: i64,
+    email: &str,
+    name: &str,
+    purpose: &str,
+    invited_by: Option<&str>,
+) -> Result<(), AppError> {
     let token = tokens::new_token();
     let hash = tokens::token_hash(&token);
-    let valid_hours = if purpose == "invite" { INVITE_VALID_HOURS } else { RESET_VALID_HOURS };
-    let ctx = LinkEmail { link: format!("{}/admin/password/set/{token}", state.config.public_base_url), valid_hours, name, invited_by };
-    let template = if purpose == "invite" { "invitation" } else { "password_reset" };
+    let valid_hours = if purpose == "invite" {
+        INVITE_VALID_HOURS
+    } else {
+        RESET_VALID_HOURS
+    };
+    let ctx = LinkEmail {
+        link: format!(
+            "{}/admin/password/set/{token}",
+            state.config.public_base_url
+        ),
+        valid_hours,
+        name,
+        invited_by,
+    };
+    let template = if purpose == "invite" {
+        "invitation"
+    } else {
+        "password_reset"
+    };
     let email = render_email(&state.templates, template, &ctx, email)?;
     let mut tx = state.pool.begin().await?;
     accounts::create_token(&mut tx, &hash, user_id, purpose, valid_hours).await?;
-    jobs::enqueue(&mut tx, crate::booking::lifecycle::JOB_EMAIL, &format!("email:{template}:{hash}"), &email).await?;
+    jobs::enqueue(
+        &mut tx,
+        crate::booking::lifecycle::JOB_EMAIL,
+        &format!("email:{template}:{hash}"),
+        &email,
+    )
+    .await?;
     tx.commit().await?;
     state.wake_worker.notify_one();
     Ok(())
 }
 
 /// The same answer whether or not the address has an account.
-pub async fn request_password_reset(State(state): State<AppState>, Form(form): Form<ForgotForm>) -> Result<Response, AppError> {
+pub async fn request_password_reset(
+    State(state): State<AppState>,
+    Form(form): Form<ForgotForm>,
+) -> Result<Response, AppError> {
     let email = form.email.trim().to_owned();
-    let mut content = ForgotContent { email: email.clone(), ..Default::default() };
+    let mut content = ForgotContent {
+        email: email.clone(),
+        ..Default::default()
+    };
     if crate::domain::EmailAddress::parse(&email).is_none() {
         content.error = Some("Please enter the email address you sign in with.".to_owned());
     } else {
@@ -250,8 +362,15 @@ pub async fn request_password_reset(State(state): State<AppState>, Form(form): F
         }
         content.sent = true;
     }
-    let page = AdminPage::new(&state, "/admin/password/forgot", "Reset your password", content);
-    Ok(state.render("admin/forgot_password.html", None, &page)?.into_response())
+    let page = AdminPage::new(
+        &state,
+        "/admin/password/forgot",
+        "Reset your password",
+        content,
+    );
+    Ok(state
+        .render("admin/forgot_password.html", None, &page)?
+        .into_response())
 }
 
 #[derive(Serialize)]
@@ -263,8 +382,15 @@ struct SetPasswordContent {
     errors: std::collections::BTreeMap<&'static str, String>,
 }
 
-pub async fn show_set_password(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, AppError> {
-    let owner = if tokens::looks_like_token(&token) { accounts::token_owner(&state.pool, &tokens::token_hash(&token)).await? } else { None };
+pub async fn show_set_password(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let owner = if tokens::looks_like_token(&token) {
+        accounts::token_owner(&state.pool, &tokens::token_hash(&token)).await?
+    } else {
+        None
+    };
     let content = SetPasswordContent {
         valid: owner.is_some(),
         invite: owner.as_ref().is_some_and(|o| o.purpose == "invite"),
@@ -274,8 +400,16 @@ pub async fn show_set_password(State(state): State<AppState>, Path(token): Path<
     };
     let mut page = AdminPage::new(&state, "/admin/password/set", "Set your password", content);
     page.meta.robots = Some("noindex");
-    let status = if page.content.valid { axum::http::StatusCode::OK } else { axum::http::StatusCode::NOT_FOUND };
-    Ok((status, state.render("admin/set_password.html", None, &page)?).into_response())
+    let status = if page.content.valid {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::NOT_FOUND
+    };
+    Ok((
+        status,
+        state.render("admin/set_password.html", None, &page)?,
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -284,9 +418,17 @@ pub struct SetPasswordForm {
     confirm: String,
 }
 
-pub async fn set_password(State(state): State<AppState>, Path(token): Path<String>, Form(form): Form<SetPasswordForm>) -> Result<Response, AppError> {
+pub async fn set_password(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Form(form): Form<SetPasswordForm>,
+) -> Result<Response, AppError> {
     let hash = tokens::token_hash(&token);
-    let owner = if tokens::looks_like_token(&token) { accounts::token_owner(&state.pool, &hash).await? } else { None };
+    let owner = if tokens::looks_like_token(&token) {
+        accounts::token_owner(&state.pool, &hash).await?
+    } else {
+        None
+    };
     let Some(owner) = owner else {
         return show_set_password(State(state), Path(token)).await;
     };
@@ -319,7 +461,11 @@ pub async fn set_password(State(state): State<AppState>, Path(token): Path<Strin
         errors,
     };
     let page = AdminPage::new(&state, "/admin/password/set", "Set your password", content);
-    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, state.render("admin/set_password.html", None, &page)?).into_response())
+    Ok((
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+        state.render("admin/set_password.html", None, &page)?,
+    )
+        .into_response())
 }
 
 #[cfg(test)]
@@ -327,8 +473,17 @@ mod tests {
     #[test]
     fn only_local_admin_paths_are_followed() {
         use super::safe_next;
-        assert_eq!(safe_next(Some("/admin/bookings?x=1")), "/admin/bookings?x=1");
-        for bad in ["https://evil.example/admin", "//evil.example", "/admin\\@evil", "/interviewers", "/admin://x"] {
+        assert_eq!(
+            safe_next(Some("/admin/bookings?x=1")),
+            "/admin/bookings?x=1"
+        );
+        for bad in [
+            "https://evil.example/admin",
+            "//evil.example",
+            "/admin\\@evil",
+            "/interviewers",
+            "/admin://x",
+        ] {
             assert_eq!(safe_next(Some(bad)), "/admin", "{bad}");
         }
         assert_eq!(safe_next(None), "/admin");

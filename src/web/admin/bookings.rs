@@ -9,7 +9,10 @@ use axum::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::{AdminPage, session::Admin};
+use super::{
+    AdminPage,
+    session::{Admin, Staff},
+};
 use crate::{
     booking::lifecycle,
     db::bookings::{self, BookingView},
@@ -29,7 +32,11 @@ pub fn scope(admin: &Admin) -> Result<Option<i64>, AppError> {
 }
 
 fn money(minor: i32, currency: &str) -> String {
-    Money::new(minor.into(), Currency::parse(currency).unwrap_or(Currency::USD)).to_string()
+    Money::new(
+        minor.into(),
+        Currency::parse(currency).unwrap_or(Currency::USD),
+    )
+    .to_string()
 }
 
 #[derive(Serialize)]
@@ -64,11 +71,15 @@ pub fn status_label(status: &str) -> &'static str {
     }
 }
 
-pub async fn admin_home() -> Redirect {
+/// `/admin`: the bookings list (signed-in users only; others go to the login page).
+pub async fn admin_home(_admin: Admin) -> Redirect {
     Redirect::to("/admin/bookings")
 }
 
-pub async fn list_bookings(State(state): State<AppState>, admin: Admin) -> Result<Response, AppError> {
+pub async fn list_bookings(
+    State(state): State<AppState>,
+    admin: Admin,
+) -> Result<Response, AppError> {
     let scope = scope(&admin)?;
     let rows = bookings::admin_list(&state.pool, scope).await?;
     let now = time::OffsetDateTime::now_utc();
@@ -79,7 +90,9 @@ pub async fn list_bookings(State(state): State<AppState>, admin: Admin) -> Resul
             status_label: status_label(&row.status),
             when_interviewer: when::format_in_zone(row.starts_at, Some(&admin.0.time_zone)),
             when_customer: when::format_in_zone(row.starts_at, row.customer_time_zone.as_deref()),
-            customer_name: row.customer_name.unwrap_or_else(|| "(no details yet)".to_owned()),
+            customer_name: row
+                .customer_name
+                .unwrap_or_else(|| "(no details yet)".to_owned()),
             interviewer_name: row.interviewer_name,
             price: money(row.price_minor, &row.currency),
             acknowledged: row.acknowledged_at.is_some(),
@@ -91,9 +104,17 @@ pub async fn list_bookings(State(state): State<AppState>, admin: Admin) -> Resul
             others.push(view);
         }
     }
-    let content = ListContent { upcoming, others, show_interviewer: admin.is_staff() };
-    let page = AdminPage::new(&state, "/admin/bookings", "Interviews", content).user(&admin).section("bookings");
-    Ok(state.render("admin/bookings.html", None, &page)?.into_response())
+    let content = ListContent {
+        upcoming,
+        others,
+        show_interviewer: admin.is_staff(),
+    };
+    let page = AdminPage::new(&state, "/admin/bookings", "Interviews", content)
+        .user(&admin)
+        .section("bookings");
+    Ok(state
+        .render("admin/bookings.html", None, &page)?
+        .into_response())
 }
 
 #[derive(Serialize)]
@@ -141,7 +162,10 @@ fn detail(booking: &BookingView, admin: &Admin) -> BookingDetail {
         status: booking.status.as_db(),
         status_label: status_label(booking.status.as_db()),
         when_interviewer: when::format_in_zone(booking.starts_at, Some(&admin.0.time_zone)),
-        when_customer: when::format_in_zone(booking.starts_at, booking.customer_time_zone.as_deref()),
+        when_customer: when::format_in_zone(
+            booking.starts_at,
+            booking.customer_time_zone.as_deref(),
+        ),
         starts_at: when::rfc3339(booking.starts_at),
         interviewer_name: booking.interviewer_name.clone(),
         price: money(booking.price_minor, &booking.currency),
@@ -154,16 +178,24 @@ fn detail(booking: &BookingView, admin: &Admin) -> BookingDetail {
         subject: booking.chosen_subject.clone(),
         target_companies: booking.target_companies.clone(),
         extra_information: booking.extra_information.clone(),
-        resume_url: booking.resume_key.as_ref().map(|_| format!("/admin/bookings/{}/resume", booking.public_id)),
+        resume_url: booking
+            .resume_key
+            .as_ref()
+            .map(|_| format!("/admin/bookings/{}/resume", booking.public_id)),
         resume_filename: booking.resume_filename.clone(),
-        acknowledged_at: booking.acknowledged_at.map(|t| when::format_in_zone(t, Some(&admin.0.time_zone))),
+        acknowledged_at: booking
+            .acknowledged_at
+            .map(|t| when::format_in_zone(t, Some(&admin.0.time_zone))),
         acknowledgement_note: booking.acknowledgement_note.clone(),
         can_acknowledge: booking.status == BookingStatus::Paid && booking.acknowledged_at.is_none(),
         can_refund: admin.is_staff()
             && booking.status == BookingStatus::Paid
             && booking.refund_reason.is_none()
             && booking.payment_intent_id.is_some(),
-        refund: booking.refund_minor.filter(|m| *m > 0).map(|m| money(m, &booking.currency)),
+        refund: booking
+            .refund_minor
+            .filter(|m| *m > 0)
+            .map(|m| money(m, &booking.currency)),
         refund_reason: booking.refund_reason.clone(),
         cancellation_reason: booking.cancellation_reason.clone(),
         cancelled_by: booking.cancelled_by.clone(),
@@ -171,13 +203,37 @@ fn detail(booking: &BookingView, admin: &Admin) -> BookingDetail {
 }
 
 async fn load(state: &AppState, admin: &Admin, public_id: &str) -> Result<BookingView, AppError> {
-    bookings::view_for_admin(&state.pool, public_id, scope(admin)?).await?.ok_or(AppError::NotFound)
+    bookings::view_for_admin(&state.pool, public_id, scope(admin)?)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
-fn render_detail(state: &AppState, admin: &Admin, booking: &BookingView, flash: Option<&'static str>, error: Option<String>, status: StatusCode) -> Result<Response, AppError> {
-    let content = DetailContent { booking: detail(booking, admin), is_staff: admin.is_staff(), flash, error };
-    let title = format!("Interview with {}", booking.customer_name.as_deref().unwrap_or("a customer"));
-    let page = AdminPage::new(state, &format!("/admin/bookings/{}", booking.public_id), &title, content).user(admin).section("bookings");
+fn render_detail(
+    state: &AppState,
+    admin: &Admin,
+    booking: &BookingView,
+    flash: Option<&'static str>,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let content = DetailContent {
+        booking: detail(booking, admin),
+        is_staff: admin.is_staff(),
+        flash,
+        error,
+    };
+    let title = format!(
+        "Interview with {}",
+        booking.customer_name.as_deref().unwrap_or("a customer")
+    );
+    let page = AdminPage::new(
+        state,
+        &format!("/admin/bookings/{}", booking.public_id),
+        &title,
+        content,
+    )
+    .user(admin)
+    .section("bookings");
     Ok((status, state.render("admin/booking.html", None, &page)?).into_response())
 }
 
@@ -194,7 +250,9 @@ pub async fn show_booking(
 ) -> Result<Response, AppError> {
     let booking = load(&state, &admin, &public_id).await?;
     let flash = match q.done.as_deref() {
-        Some("acknowledged") => Some("Acknowledged. The customer has been told you have their information."),
+        Some("acknowledged") => {
+            Some("Acknowledged. The customer has been told you have their information.")
+        }
         Some("refunded") => Some("Refund started. The customer has been emailed."),
         _ => None,
     };
@@ -202,7 +260,11 @@ pub async fn show_booking(
 }
 
 /// Streams the resume from private storage to an authorised viewer; never cached by proxies.
-pub async fn download_resume(State(state): State<AppState>, admin: Admin, Path(public_id): Path<String>) -> Result<Response, AppError> {
+pub async fn download_resume(
+    State(state): State<AppState>,
+    admin: Admin,
+    Path(public_id): Path<String>,
+) -> Result<Response, AppError> {
     let booking = load(&state, &admin, &public_id).await?;
     let key = booking.resume_key.as_deref().ok_or(AppError::NotFound)?;
     let bytes = state.storage.get(key).await?;
@@ -211,12 +273,24 @@ pub async fn download_resume(State(state): State<AppState>, admin: Admin, Path(p
         .as_deref()
         .unwrap_or("resume.pdf")
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
     if let Ok(value) = HeaderValue::from_str(&format!("inline; filename=\"{filename}\"")) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
@@ -237,9 +311,21 @@ pub async fn acknowledge_booking(
     let booking = load(&state, &admin, &public_id).await?;
     let note = crate::domain::booking_details::clean_text(form.note.as_deref().unwrap_or(""));
     if note.chars().count() > 1000 {
-        return render_detail(&state, &admin, &booking, None, Some("Please keep the note under 1000 characters.".to_owned()), StatusCode::UNPROCESSABLE_ENTITY);
+        return render_detail(
+            &state,
+            &admin,
+            &booking,
+            None,
+            Some("Please keep the note under 1000 characters.".to_owned()),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
     }
-    lifecycle::acknowledge(&state.services(), booking.booking_id, (!note.is_empty()).then_some(note.as_str())).await?;
+    lifecycle::acknowledge(
+        &state.services(),
+        booking.booking_id,
+        (!note.is_empty()).then_some(note.as_str()),
+    )
+    .await?;
     state.wake_worker.notify_one();
     Ok(Redirect::to(&format!("/admin/bookings/{public_id}?done=acknowledged")).into_response())
 }
@@ -251,18 +337,31 @@ pub struct RefundForm {
 
 pub async fn refund_booking(
     State(state): State<AppState>,
-    admin: Admin,
+    Staff(admin): Staff,
     Path(public_id): Path<String>,
     Form(form): Form<RefundForm>,
 ) -> Result<Response, AppError> {
-    admin.require_staff()?;
     let booking = load(&state, &admin, &public_id).await?;
     let reason = crate::domain::booking_details::clean_text(&form.reason);
     if reason.is_empty() || reason.chars().count() > 1000 {
-        return render_detail(&state, &admin, &booking, None, Some("Please give the reason for the refund (up to 1000 characters).".to_owned()), StatusCode::UNPROCESSABLE_ENTITY);
+        return render_detail(
+            &state,
+            &admin,
+            &booking,
+            None,
+            Some("Please give the reason for the refund (up to 1000 characters).".to_owned()),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
     }
     if !lifecycle::refund_under_guarantee(&state.services(), booking.booking_id, &reason).await? {
-        return render_detail(&state, &admin, &booking, None, Some("Only a paid booking that has not been refunded can be refunded.".to_owned()), StatusCode::CONFLICT);
+        return render_detail(
+            &state,
+            &admin,
+            &booking,
+            None,
+            Some("Only a paid booking that has not been refunded can be refunded.".to_owned()),
+            StatusCode::CONFLICT,
+        );
     }
     state.wake_worker.notify_one();
     Ok(Redirect::to(&format!("/admin/bookings/{public_id}?done=refunded")).into_response())

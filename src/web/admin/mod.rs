@@ -37,9 +37,21 @@ pub struct AdminPage<T: Serialize> {
 
 impl<T: Serialize> AdminPage<T> {
     pub fn new(state: &AppState, path: &str, title: &str, content: T) -> Self {
-        let mut meta = PageMeta::new(state, path, format!("{title} · 508.dev Interviews admin"), "The 508.dev Interviews admin panel.");
+        let mut meta = PageMeta::new(
+            state,
+            path,
+            format!("{title} · 508.dev Interviews admin"),
+            "The 508.dev Interviews admin panel.",
+        );
         meta.robots = Some("noindex, nofollow");
-        Self { meta, nav_active: None, jsonld: None, user: None, section: "", content }
+        Self {
+            meta,
+            nav_active: None,
+            jsonld: None,
+            user: None,
+            section: "",
+            content,
+        }
     }
 
     pub fn user(mut self, admin: &Admin) -> Self {

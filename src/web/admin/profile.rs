@@ -10,7 +10,10 @@ use axum::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::{AdminPage, session::Admin};
+use super::{
+    AdminPage,
+    session::{Admin, Staff},
+};
 use crate::{
     auth::{secrets::SecretBox, tokens},
     config::Secret,
@@ -66,7 +69,16 @@ fn input_from(profile: &EditableProfile) -> ProfileInput {
     let decimals = crate::domain::Currency::parse(&profile.currency).map_or(2, |c| c.decimals());
     let scale = 10_i64.pow(decimals);
     let minor = i64::from(profile.rate_minor);
-    let rate = if minor % scale == 0 { (minor / scale).to_string() } else { format!("{}.{:0width$}", minor / scale, minor % scale, width = decimals as usize) };
+    let rate = if minor % scale == 0 {
+        (minor / scale).to_string()
+    } else {
+        format!(
+            "{}.{:0width$}",
+            minor / scale,
+            minor % scale,
+            width = decimals as usize
+        )
+    };
     ProfileInput {
         name: profile.name.clone(),
         headline: profile.headline.clone(),
@@ -76,7 +88,10 @@ fn input_from(profile: &EditableProfile) -> ProfileInput {
         currency: profile.currency.clone(),
         time_zone: profile.time_zone.clone(),
         is_active: profile.is_active,
-        cal_event_type_id: profile.cal_event_type_id.map(|id| id.to_string()).unwrap_or_default(),
+        cal_event_type_id: profile
+            .cal_event_type_id
+            .map(|id| id.to_string())
+            .unwrap_or_default(),
         cal_api_key: String::new(),
         remove_cal_api_key: false,
         tag_ids: profile.tag_ids.clone(),
@@ -86,28 +101,53 @@ fn input_from(profile: &EditableProfile) -> ProfileInput {
             .history
             .0
             .iter()
-            .map(|h| HistoryInput { company: h.company.clone(), role: h.role.clone(), period: h.period.clone(), summary: h.summary.clone() })
+            .map(|h| HistoryInput {
+                company: h.company.clone(),
+                role: h.role.clone(),
+                period: h.period.clone(),
+                summary: h.summary.clone(),
+            })
             .collect(),
     }
 }
 
-async fn render(state: &AppState, admin: &Admin, profile: &EditableProfile, values: ProfileInput, errors: FieldErrors, saved: bool, staff_view: bool) -> Result<Response, AppError> {
+async fn render(
+    state: &AppState,
+    admin: &Admin,
+    profile: &EditableProfile,
+    values: ProfileInput,
+    errors: FieldErrors,
+    saved: bool,
+    staff_view: bool,
+) -> Result<Response, AppError> {
     let tags = profiles::all_tags(&state.pool).await?;
     let choice = |kind: TagKind| {
         tags.iter()
             .filter(|t| profiles::kind_of(t) == Some(kind))
-            .map(|t| TagChoice { id: t.tag_id, name: t.name.clone(), checked: values.tag_ids.contains(&t.tag_id) })
+            .map(|t| TagChoice {
+                id: t.tag_id,
+                name: t.name.clone(),
+                checked: values.tag_ids.contains(&t.tag_id),
+            })
             .collect::<Vec<_>>()
     };
     let mut history_rows = values.history.clone();
     // Two blank rows to add roles without JavaScript.
     history_rows.extend([HistoryInput::default(), HistoryInput::default()]);
-    let base = if staff_view { format!("/admin/interviewers/{}", profile.interviewer_id) } else { "/admin/profile".to_owned() };
+    let base = if staff_view {
+        format!("/admin/interviewers/{}", profile.interviewer_id)
+    } else {
+        "/admin/profile".to_owned()
+    };
     let content = ProfileContent {
         interviewer_id: profile.interviewer_id,
         slug: profile.slug.clone(),
         public_url: format!("/interviewers/{}", profile.slug),
-        action: if staff_view { format!("{base}/profile") } else { base.clone() },
+        action: if staff_view {
+            format!("{base}/profile")
+        } else {
+            base.clone()
+        },
         photo_action: format!("{base}/photo"),
         photo_url: profile.photo_url.clone(),
         technologies: choice(TagKind::Technology),
@@ -121,9 +161,23 @@ async fn render(state: &AppState, admin: &Admin, profile: &EditableProfile, valu
         saved,
         staff_view,
     };
-    let status = if content.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let title = if staff_view { format!("Profile of {}", profile.name) } else { "Your profile".to_owned() };
-    let page = AdminPage::new(state, &content.action.clone(), &title, content).user(admin).section(if staff_view { "interviewers" } else { "profile" });
+    let status = if content.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let title = if staff_view {
+        format!("Profile of {}", profile.name)
+    } else {
+        "Your profile".to_owned()
+    };
+    let page = AdminPage::new(state, &content.action.clone(), &title, content)
+        .user(admin)
+        .section(if staff_view {
+            "interviewers"
+        } else {
+            "profile"
+        });
     Ok((status, state.render("admin/profile.html", None, &page)?).into_response())
 }
 
@@ -133,24 +187,56 @@ pub struct SavedQuery {
 }
 
 async fn load(state: &AppState, interviewer_id: i64) -> Result<EditableProfile, AppError> {
-    profiles::editable_profile(&state.pool, interviewer_id).await?.ok_or(AppError::NotFound)
+    profiles::editable_profile(&state.pool, interviewer_id)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
-pub async fn show_own_profile(State(state): State<AppState>, admin: Admin, Query(q): Query<SavedQuery>) -> Result<Response, AppError> {
+pub async fn show_own_profile(
+    State(state): State<AppState>,
+    admin: Admin,
+    Query(q): Query<SavedQuery>,
+) -> Result<Response, AppError> {
     let Ok(id) = own_profile(&admin) else {
         // Staff without a profile of their own manage everyone's instead.
-        return if admin.is_staff() { Ok(Redirect::to("/admin/interviewers").into_response()) } else { Err(AppError::NotFound) };
+        return if admin.is_staff() {
+            Ok(Redirect::to("/admin/interviewers").into_response())
+        } else {
+            Err(AppError::NotFound)
+        };
     };
     let profile = load(&state, id).await?;
     let values = input_from(&profile);
-    render(&state, &admin, &profile, values, FieldErrors::new(), q.saved.is_some(), false).await
+    render(
+        &state,
+        &admin,
+        &profile,
+        values,
+        FieldErrors::new(),
+        q.saved.is_some(),
+        false,
+    )
+    .await
 }
 
-pub async fn show_profile_for_staff(State(state): State<AppState>, admin: Admin, Path(id): Path<i64>, Query(q): Query<SavedQuery>) -> Result<Response, AppError> {
-    admin.require_staff()?;
+pub async fn show_profile_for_staff(
+    State(state): State<AppState>,
+    Staff(admin): Staff,
+    Path(id): Path<i64>,
+    Query(q): Query<SavedQuery>,
+) -> Result<Response, AppError> {
     let profile = load(&state, id).await?;
     let values = input_from(&profile);
-    render(&state, &admin, &profile, values, FieldErrors::new(), q.saved.is_some(), true).await
+    render(
+        &state,
+        &admin,
+        &profile,
+        values,
+        FieldErrors::new(),
+        q.saved.is_some(),
+        true,
+    )
+    .await
 }
 
 /// Reads the posted form. Work-history rows come as repeated fields in page order, each with
@@ -158,7 +244,8 @@ pub async fn show_profile_for_staff(State(state): State<AppState>, admin: Admin,
 fn parse_form(pairs: Vec<(String, String)>) -> ProfileInput {
     let mut input = ProfileInput::default();
     let mut rows: Vec<(f64, HistoryInput)> = Vec::new();
-    let (mut companies, mut roles, mut periods, mut summaries, mut positions) = (vec![], vec![], vec![], vec![], vec![]);
+    let (mut companies, mut roles, mut periods, mut summaries, mut positions) =
+        (vec![], vec![], vec![], vec![], vec![]);
     for (key, value) in pairs {
         match key.as_str() {
             "name" => input.name = value,
@@ -191,32 +278,58 @@ fn parse_form(pairs: Vec<(String, String)>) -> ProfileInput {
     }
     for i in 0..companies.len().min(40) {
         let get = |v: &Vec<String>| v.get(i).cloned().unwrap_or_default();
-        let position = positions.get(i).and_then(|p| p.trim().parse::<f64>().ok()).unwrap_or(i as f64 + 1.0);
-        rows.push((position, HistoryInput { company: get(&companies), role: get(&roles), period: get(&periods), summary: get(&summaries) }));
+        let position = positions
+            .get(i)
+            .and_then(|p| p.trim().parse::<f64>().ok())
+            .unwrap_or(i as f64 + 1.0);
+        rows.push((
+            position,
+            HistoryInput {
+                company: get(&companies),
+                role: get(&roles),
+                period: get(&periods),
+                summary: get(&summaries),
+            },
+        ));
     }
     rows.sort_by(|a, b| a.0.total_cmp(&b.0));
     input.history = rows.into_iter().map(|(_, row)| row).collect();
     input
 }
 
-async fn save(state: &AppState, admin: &Admin, interviewer_id: i64, pairs: Vec<(String, String)>, staff_view: bool) -> Result<Response, AppError> {
+async fn save(
+    state: &AppState,
+    admin: &Admin,
+    interviewer_id: i64,
+    pairs: Vec<(String, String)>,
+    staff_view: bool,
+) -> Result<Response, AppError> {
     let profile = load(state, interviewer_id).await?;
     let input = parse_form(pairs);
     let update = match profile::validate(&input) {
         Ok(update) => update,
-        Err(errors) => return render(state, admin, &profile, input, errors, false, staff_view).await,
+        Err(errors) => {
+            return render(state, admin, &profile, input, errors, false, staff_view).await;
+        }
     };
     let mut errors = FieldErrors::new();
     // Only tags that exist may be ticked.
     let known = profiles::all_tags(&state.pool).await?;
-    let mut tag_ids: Vec<i64> = update.tag_ids.iter().copied().filter(|id| known.iter().any(|t| t.tag_id == *id)).collect();
+    let mut tag_ids: Vec<i64> = update
+        .tag_ids
+        .iter()
+        .copied()
+        .filter(|id| known.iter().any(|t| t.tag_id == *id))
+        .collect();
 
     // The cal.com key this profile will use: a new one typed now, the stored one, or the site's.
     let key_box = cal_key_box(state);
     let new_key = input.cal_api_key.trim();
     let key: Option<Secret> = if !new_key.is_empty() {
         Some(Secret::new(new_key))
-    } else if !input.remove_cal_api_key && let Some(sealed) = &profile.cal_api_key_encrypted {
+    } else if !input.remove_cal_api_key
+        && let Some(sealed) = &profile.cal_api_key_encrypted
+    {
         key_box.open(sealed).map(Secret::new)
     } else {
         state.config.calcom.api_key.clone()
@@ -244,8 +357,18 @@ async fn save(state: &AppState, admin: &Admin, interviewer_id: i64, pairs: Vec<(
                 }
             }
             Err(existing_kind) => {
-                let field = if tag.kind == TagKind::Technology { "new_technologies" } else { "new_subjects" };
-                errors.insert(field, format!("\"{}\" already exists as a {existing_kind} tag; tick it there instead.", tag.name));
+                let field = if tag.kind == TagKind::Technology {
+                    "new_technologies"
+                } else {
+                    "new_subjects"
+                };
+                errors.insert(
+                    field,
+                    format!(
+                        "\"{}\" already exists as a {existing_kind} tag; tick it there instead.",
+                        tag.name
+                    ),
+                );
             }
         }
     }
@@ -253,21 +376,49 @@ async fn save(state: &AppState, admin: &Admin, interviewer_id: i64, pairs: Vec<(
         tx.rollback().await?;
         return render(state, admin, &profile, input, errors, false, staff_view).await;
     }
-    profiles::save_profile(&mut tx, interviewer_id, &update, &tag_ids, cal_link.as_deref()).await?;
+    profiles::save_profile(
+        &mut tx,
+        interviewer_id,
+        &update,
+        &tag_ids,
+        cal_link.as_deref(),
+    )
+    .await?;
     if !new_key.is_empty() {
-        let hint: String = new_key.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
-        profiles::set_cal_api_key(&mut tx, interviewer_id, Some(&key_box.seal(new_key)), Some(&hint)).await?;
+        let hint: String = new_key
+            .chars()
+            .rev()
+            .take(4)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        profiles::set_cal_api_key(
+            &mut tx,
+            interviewer_id,
+            Some(&key_box.seal(new_key)),
+            Some(&hint),
+        )
+        .await?;
     } else if input.remove_cal_api_key {
         profiles::set_cal_api_key(&mut tx, interviewer_id, None, None).await?;
     }
     tx.commit().await?;
-    let back = if staff_view { format!("/admin/interviewers/{interviewer_id}/profile?saved=1") } else { "/admin/profile?saved=1".to_owned() };
+    let back = if staff_view {
+        format!("/admin/interviewers/{interviewer_id}/profile?saved=1")
+    } else {
+        "/admin/profile?saved=1".to_owned()
+    };
     Ok(Redirect::to(&back).into_response())
 }
 
 /// Looks the event type up in cal.com and checks it holds slots while unpaid. Returns the
 /// `cal_link`, or what the interviewer must change, in words.
-async fn check_event_type(state: &AppState, id: i64, key: Option<&Secret>) -> Result<String, String> {
+async fn check_event_type(
+    state: &AppState,
+    id: i64,
+    key: Option<&Secret>,
+) -> Result<String, String> {
     let Some(key) = key else {
         return Err("To check the event type we need a cal.com API key: add yours below (Settings > Developer > API keys in cal.com).".to_owned());
     };
@@ -288,13 +439,21 @@ async fn check_event_type(state: &AppState, id: i64, key: Option<&Secret>) -> Re
     }
 }
 
-pub async fn update_own_profile(State(state): State<AppState>, admin: Admin, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, AppError> {
+pub async fn update_own_profile(
+    State(state): State<AppState>,
+    admin: Admin,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
     let id = own_profile(&admin)?;
     save(&state, &admin, id, pairs, false).await
 }
 
-pub async fn update_profile_for_staff(State(state): State<AppState>, admin: Admin, Path(id): Path<i64>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, AppError> {
-    admin.require_staff()?;
+pub async fn update_profile_for_staff(
+    State(state): State<AppState>,
+    Staff(admin): Staff,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
     save(&state, &admin, id, pairs, true).await
 }
 
@@ -303,7 +462,13 @@ pub const PHOTO_BODY_LIMIT: usize = 8 * 1024 * 1024;
 /// Square side of the stored photo: twice the largest size the site shows (112 px).
 const PHOTO_SIDE: u32 = 320;
 
-async fn upload_photo(state: &AppState, admin: &Admin, interviewer_id: i64, mut multipart: Multipart, staff_view: bool) -> Result<Response, AppError> {
+async fn upload_photo(
+    state: &AppState,
+    admin: &Admin,
+    interviewer_id: i64,
+    mut multipart: Multipart,
+    staff_view: bool,
+) -> Result<Response, AppError> {
     let profile = load(state, interviewer_id).await?;
     let mut bytes = Vec::new();
     while let Ok(Some(field)) = multipart.next_field().await {
@@ -314,7 +479,9 @@ async fn upload_photo(state: &AppState, admin: &Admin, interviewer_id: i64, mut 
             }
         }
     }
-    let processed = tokio::task::spawn_blocking(move || process_photo(&bytes)).await.map_err(|e| AppError::Unexpected(e.into()))?;
+    let processed = tokio::task::spawn_blocking(move || process_photo(&bytes))
+        .await
+        .map_err(|e| AppError::Unexpected(e.into()))?;
     let jpeg = match processed {
         Ok(jpeg) => jpeg,
         Err(message) => {
@@ -327,7 +494,11 @@ async fn upload_photo(state: &AppState, admin: &Admin, interviewer_id: i64, mut 
     let key = format!("photos/{}-{}.jpg", profile.slug, &tokens::new_token()[..12]);
     state.storage.put(&key, jpeg).await?;
     profiles::set_photo(&state.pool, interviewer_id, &format!("/media/{key}")).await?;
-    let back = if staff_view { format!("/admin/interviewers/{interviewer_id}/profile?saved=1") } else { "/admin/profile?saved=1".to_owned() };
+    let back = if staff_view {
+        format!("/admin/interviewers/{interviewer_id}/profile?saved=1")
+    } else {
+        "/admin/profile?saved=1".to_owned()
+    };
     Ok(Redirect::to(&back).into_response())
 }
 
@@ -338,8 +509,12 @@ pub fn process_photo(bytes: &[u8]) -> Result<Vec<u8>, String> {
     if bytes.is_empty() {
         return Err("Choose a photo to upload.".to_owned());
     }
-    let format = image::guess_format(bytes).map_err(|_| "This file is not an image. Upload a JPEG, PNG or WebP photo.".to_owned())?;
-    if !matches!(format, ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP) {
+    let format = image::guess_format(bytes)
+        .map_err(|_| "This file is not an image. Upload a JPEG, PNG or WebP photo.".to_owned())?;
+    if !matches!(
+        format,
+        ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP
+    ) {
         return Err("Upload a JPEG, PNG or WebP photo.".to_owned());
     }
     let mut reader = ImageReader::with_format(std::io::Cursor::new(bytes), format);
@@ -348,13 +523,22 @@ pub fn process_photo(bytes: &[u8]) -> Result<Vec<u8>, String> {
     limits.max_image_height = Some(8000);
     limits.max_alloc = Some(256 * 1024 * 1024);
     reader.limits(limits);
-    let image = reader.decode().map_err(|_| "We could not read this image. Try exporting it again as JPEG or PNG.".to_owned())?;
+    let image = reader.decode().map_err(|_| {
+        "We could not read this image. Try exporting it again as JPEG or PNG.".to_owned()
+    })?;
     if image.width() < 96 || image.height() < 96 {
         return Err("This photo is too small; use one at least 96 pixels on each side.".to_owned());
     }
     let side = image.width().min(image.height());
-    let square = image.crop_imm((image.width() - side) / 2, (image.height() - side) / 2, side, side);
-    let resized = square.resize_exact(PHOTO_SIDE, PHOTO_SIDE, FilterType::Lanczos3).to_rgb8();
+    let square = image.crop_imm(
+        (image.width() - side) / 2,
+        (image.height() - side) / 2,
+        side,
+        side,
+    );
+    let resized = square
+        .resize_exact(PHOTO_SIDE, PHOTO_SIDE, FilterType::Lanczos3)
+        .to_rgb8();
     let mut out = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
         .encode_image(&resized)
@@ -362,20 +546,36 @@ pub fn process_photo(bytes: &[u8]) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-pub async fn upload_own_photo(State(state): State<AppState>, admin: Admin, multipart: Multipart) -> Result<Response, AppError> {
+pub async fn upload_own_photo(
+    State(state): State<AppState>,
+    admin: Admin,
+    multipart: Multipart,
+) -> Result<Response, AppError> {
     let id = own_profile(&admin)?;
     upload_photo(&state, &admin, id, multipart, false).await
 }
 
-pub async fn upload_photo_for_staff(State(state): State<AppState>, admin: Admin, Path(id): Path<i64>, multipart: Multipart) -> Result<Response, AppError> {
-    admin.require_staff()?;
+pub async fn upload_photo_for_staff(
+    State(state): State<AppState>,
+    Staff(admin): Staff,
+    Path(id): Path<i64>,
+    multipart: Multipart,
+) -> Result<Response, AppError> {
     upload_photo(&state, &admin, id, multipart, true).await
 }
 
 /// `GET /media/photos/{name}`: interviewer photos, public and immutable (each upload gets a
 /// new random name). Nothing outside `photos/` is reachable here.
-pub async fn serve_photo(State(state): State<AppState>, Path(name): Path<String>) -> Result<Response, AppError> {
-    let valid = name.len() <= 140 && name.ends_with(".jpg") && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')) && !name.contains("..");
+pub async fn serve_photo(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> Result<Response, AppError> {
+    let valid = name.len() <= 140
+        && name.ends_with(".jpg")
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        && !name.contains("..");
     if !valid {
         return Err(AppError::NotFound);
     }
@@ -385,8 +585,13 @@ pub async fn serve_photo(State(state): State<AppState>, Path(name): Path<String>
     }
     let bytes = state.storage.get(&key).await?;
     let mut response = bytes.into_response();
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    );
     Ok(response)
 }
 
@@ -395,7 +600,11 @@ mod tests {
     use super::*;
 
     fn encoded(format: image::ImageFormat, w: u32, h: u32) -> Vec<u8> {
-        let img = image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(w, h, image::Rgb([200, 100, 50])));
+        let img = image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(
+            w,
+            h,
+            image::Rgb([200, 100, 50]),
+        ));
         let mut out = std::io::Cursor::new(Vec::new());
         img.write_to(&mut out, format).unwrap();
         out.into_inner()
@@ -405,10 +614,21 @@ mod tests {
     fn photos_are_checked_by_content_and_cropped_square() {
         let jpeg = process_photo(&encoded(image::ImageFormat::Png, 400, 300)).unwrap();
         let decoded = image::load_from_memory(&jpeg).unwrap();
-        assert_eq!((decoded.width(), decoded.height()), (PHOTO_SIDE, PHOTO_SIDE));
+        assert_eq!(
+            (decoded.width(), decoded.height()),
+            (PHOTO_SIDE, PHOTO_SIDE)
+        );
         assert!(process_photo(&encoded(image::ImageFormat::Jpeg, 200, 200)).is_ok());
-        assert!(process_photo(b"%PDF-1.4 not an image").unwrap_err().contains("not an image"));
-        assert!(process_photo(&encoded(image::ImageFormat::Png, 50, 50)).unwrap_err().contains("too small"));
+        assert!(
+            process_photo(b"%PDF-1.4 not an image")
+                .unwrap_err()
+                .contains("not an image")
+        );
+        assert!(
+            process_photo(&encoded(image::ImageFormat::Png, 50, 50))
+                .unwrap_err()
+                .contains("too small")
+        );
         assert!(process_photo(&[]).is_err());
     }
 }

@@ -22,7 +22,11 @@ pub const IDLE_MINUTES: i32 = 60;
 pub const ABSOLUTE_HOURS: i32 = 12;
 
 pub fn cookie_name(state: &AppState) -> &'static str {
-    if state.config.is_production() { "__Host-session" } else { "session" }
+    if state.config.is_production() {
+        "__Host-session"
+    } else {
+        "session"
+    }
 }
 
 /// The value of our session cookie in a request, if any.
@@ -40,14 +44,21 @@ pub fn session_token(headers: &HeaderMap, name: &str) -> Option<String> {
 
 /// `Set-Cookie` for a new session (or, with `None`, one that clears it).
 pub fn session_cookie(state: &AppState, token: Option<&str>) -> HeaderValue {
-    let secure = if state.config.is_production() { "; Secure" } else { "" };
+    let secure = if state.config.is_production() {
+        "; Secure"
+    } else {
+        ""
+    };
     let value = match token {
         Some(token) => format!(
             "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
             cookie_name(state),
             ABSOLUTE_HOURS * 3600
         ),
-        None => format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}", cookie_name(state)),
+        None => format!(
+            "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}",
+            cookie_name(state)
+        ),
     };
     HeaderValue::from_str(&value).expect("cookie values are ASCII")
 }
@@ -56,7 +67,13 @@ pub fn session_cookie(state: &AppState, token: Option<&str>) -> HeaderValue {
 /// password was checked; the old session (if any) is ended by the caller.
 pub async fn start_session(state: &AppState, user_id: i64) -> Result<HeaderValue, AppError> {
     let token = tokens::new_token();
-    accounts::create_session(&state.pool, &tokens::token_hash(&token), user_id, ABSOLUTE_HOURS).await?;
+    accounts::create_session(
+        &state.pool,
+        &tokens::token_hash(&token),
+        user_id,
+        ABSOLUTE_HOURS,
+    )
+    .await?;
     Ok(session_cookie(state, Some(&token)))
 }
 
@@ -67,11 +84,6 @@ pub struct Admin(pub SessionUser);
 impl Admin {
     pub fn is_staff(&self) -> bool {
         self.0.is_staff
-    }
-
-    /// Staff-only pages answer 404 to everyone else: they do not exist for them.
-    pub fn require_staff(&self) -> Result<(), AppError> {
-        if self.0.is_staff { Ok(()) } else { Err(AppError::NotFound) }
     }
 }
 
@@ -84,11 +96,21 @@ impl IntoResponse for LoginRedirect {
 }
 
 fn login_redirect(parts: &Parts) -> LoginRedirect {
-    let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/admin");
-    let target = format!("/admin/login?next={}", form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>());
+    let next = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or("/admin");
+    let target = format!(
+        "/admin/login?next={}",
+        form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+    );
     if parts.headers.contains_key("hx-request") {
         let mut response = axum::http::StatusCode::OK.into_response();
-        response.headers_mut().insert("hx-redirect", HeaderValue::from_str(&target).expect("ASCII"));
+        response.headers_mut().insert(
+            "hx-redirect",
+            HeaderValue::from_str(&target).expect("ASCII"),
+        );
         LoginRedirect(response)
     } else {
         LoginRedirect(Redirect::to(&target).into_response())
@@ -98,8 +120,13 @@ fn login_redirect(parts: &Parts) -> LoginRedirect {
 impl FromRequestParts<AppState> for Admin {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        match <Admin as OptionalFromRequestParts<AppState>>::from_request_parts(parts, state).await? {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        match <Admin as OptionalFromRequestParts<AppState>>::from_request_parts(parts, state)
+            .await?
+        {
             Some(admin) => Ok(admin),
             None => Err(login_redirect(parts).into_response()),
         }
@@ -109,7 +136,10 @@ impl FromRequestParts<AppState> for Admin {
 impl OptionalFromRequestParts<AppState> for Admin {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, Self::Rejection> {
         let Some(token) = session_token(&parts.headers, cookie_name(state)) else {
             return Ok(None);
         };
@@ -120,16 +150,43 @@ impl OptionalFromRequestParts<AppState> for Admin {
     }
 }
 
+/// A signed-in staff member. Everyone else gets 404 (staff pages do not exist for them),
+/// decided before the request body is even read.
+pub struct Staff(pub Admin);
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let admin = <Admin as FromRequestParts<AppState>>::from_request_parts(parts, state).await?;
+        if admin.is_staff() {
+            Ok(Staff(admin))
+        } else {
+            Err(AppError::NotFound.into_response())
+        }
+    }
+}
+
 /// The client address for throttling: the peer, or behind our proxy the address it reports
 /// (the rightmost `X-Forwarded-For` entry, the one our proxy appended).
-pub fn client_ip(state: &AppState, parts_headers: &HeaderMap, peer: Option<std::net::SocketAddr>) -> String {
+pub fn client_ip(
+    state: &AppState,
+    parts_headers: &HeaderMap,
+    peer: Option<std::net::SocketAddr>,
+) -> String {
     if state.config.is_production()
-        && let Some(forwarded) = parts_headers.get("x-forwarded-for").and_then(|v| v.to_str().ok())
+        && let Some(forwarded) = parts_headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
         && let Some(last) = forwarded.rsplit(',').next()
     {
         return last.trim().chars().take(64).collect();
     }
-    peer.map(|p| p.ip().to_string()).unwrap_or_else(|| "unknown".to_owned())
+    peer.map(|p| p.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_owned())
 }
 
 #[cfg(test)]
@@ -140,9 +197,15 @@ mod tests {
     fn finds_the_session_cookie_among_others() {
         let token = tokens::new_token();
         let mut headers = HeaderMap::new();
-        headers.insert(header::COOKIE, HeaderValue::from_str(&format!("a=1; session={token}; b=2")).unwrap());
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_str(&format!("a=1; session={token}; b=2")).unwrap(),
+        );
         assert_eq!(session_token(&headers, "session"), Some(token));
-        headers.insert(header::COOKIE, HeaderValue::from_static("session=../../etc"));
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("session=../../etc"),
+        );
         assert_eq!(session_token(&headers, "session"), None);
     }
 }

@@ -1,5 +1,5 @@
 //! Staff pages: interviewers (invite, deactivate, listing), tags (rename, merge),
-//! testimonials and companies. Every handler starts with `require_staff`: for anyone else
+//! testimonials and companies. Every handler takes a `Staff` extractor: for anyone else
 //! these pages do not exist (404).
 //!
 //! Forms post and redirect back with `?done=` or `?error=` (Post/Redirect/Get), so a reload
@@ -14,7 +14,7 @@ use axum::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::{AdminPage, account, session::Admin};
+use super::{AdminPage, account, session::Staff};
 use crate::{
     auth::{password, tokens},
     db::{accounts, profiles, staff},
@@ -32,9 +32,15 @@ pub struct Outcome {
 /// The words for each outcome code a redirect may carry.
 fn outcome_text(outcome: &Outcome) -> (Option<&'static str>, Option<&'static str>) {
     let done = match outcome.done.as_deref() {
-        Some("invited") => Some("Invitation sent. The new profile stays hidden until you or they make it visible."),
-        Some("deactivated") => Some("Deactivated: signed out everywhere, and the profile is hidden."),
-        Some("activated") => Some("Account reactivated. The profile stays hidden until it is made visible."),
+        Some("invited") => {
+            Some("Invitation sent. The new profile stays hidden until you or they make it visible.")
+        }
+        Some("deactivated") => {
+            Some("Deactivated: signed out everywhere, and the profile is hidden.")
+        }
+        Some("activated") => {
+            Some("Account reactivated. The profile stays hidden until it is made visible.")
+        }
         Some("saved") => Some("Saved."),
         Some("merged") => Some("Tags merged."),
         Some("deleted") => Some("Deleted."),
@@ -43,11 +49,17 @@ fn outcome_text(outcome: &Outcome) -> (Option<&'static str>, Option<&'static str
     let error = match outcome.error.as_deref() {
         Some("email") => Some("Please give a valid email address."),
         Some("name") => Some("Please give a name (up to 120 characters)."),
-        Some("taken") => Some("That email already has an account, or that name's profile address is taken."),
+        Some("taken") => {
+            Some("That email already has an account, or that name's profile address is taken.")
+        }
         Some("merge") => Some("Choose two different tags of the same kind to merge."),
         Some("tag") => Some("A tag name needs 1 to 60 characters."),
-        Some("testimonial") => Some("A testimonial needs a quote (up to 1200 characters) and an author (up to 120)."),
-        Some("company") => Some("A company needs a name (up to 80 characters) that is not already listed."),
+        Some("testimonial") => {
+            Some("A testimonial needs a quote (up to 1200 characters) and an author (up to 120).")
+        }
+        Some("company") => {
+            Some("A company needs a name (up to 80 characters) that is not already listed.")
+        }
         _ => None,
     };
     (done, error)
@@ -75,8 +87,11 @@ struct InterviewersContent {
     error: Option<&'static str>,
 }
 
-pub async fn list_interviewers(State(state): State<AppState>, admin: Admin, Query(outcome): Query<Outcome>) -> Result<Response, AppError> {
-    admin.require_staff()?;
+pub async fn list_interviewers(
+    State(state): State<AppState>,
+    Staff(admin): Staff,
+    Query(outcome): Query<Outcome>,
+) -> Result<Response, AppError> {
     let rows = staff::interviewers_with_accounts(&state.pool).await?;
     let (done, error) = outcome_text(&outcome);
     let content = InterviewersContent {
@@ -99,20 +114,33 @@ pub async fn list_interviewers(State(state): State<AppState>, admin: Admin, Quer
         done,
         error,
     };
-    let page = AdminPage::new(&state, "/admin/interviewers", "Interviewers", content).user(&admin).section("interviewers");
-    Ok(state.render("admin/interviewers.html", None, &page)?.into_response())
+    let page = AdminPage::new(&state, "/admin/interviewers", "Interviewers", content)
+        .user(&admin)
+        .section("interviewers");
+    Ok(state
+        .render("admin/interviewers.html", None, &page)?
+        .into_response())
 }
 
 #[derive(Deserialize)]
 pub struct InviteForm {
     name: String,
     email: String,
+    /// An existing profile without an account; empty creates a new, hidden profile.
+    interviewer_id: Option<String>,
 }
 
-/// Creates a hidden profile and an account, and emails a link to choose a password.
-pub async fn invite_interviewer(State(state): State<AppState>, admin: Admin, Form(form): Form<InviteForm>) -> Result<Response, AppError> {
-    admin.require_staff()?;
-    let name = clean_text(&form.name).split_whitespace().collect::<Vec<_>>().join(" ");
+/// Creates an account (and, unless it is for an existing profile, a hidden profile) and
+/// emails a link to choose a password.
+pub async fn invite_interviewer(
+    State(state): State<AppState>,
+    Staff(admin): Staff,
+    Form(form): Form<InviteForm>,
+) -> Result<Response, AppError> {
+    let name = clean_text(&form.name)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     let Some(email) = EmailAddress::parse(&form.email) else {
         return Ok(Redirect::to("/admin/interviewers?error=email").into_response());
     };
@@ -121,22 +149,48 @@ pub async fn invite_interviewer(State(state): State<AppState>, admin: Admin, For
     };
     // Nobody can sign in with this: the invitation link sets the real password.
     let placeholder = password::hash_password(&tokens::new_token())?;
+    let existing = form
+        .interviewer_id
+        .as_deref()
+        .and_then(|id| id.trim().parse::<i64>().ok());
     let mut tx = state.pool.begin().await?;
-    let Some(interviewer_id) = staff::create_interviewer(&mut tx, slug.as_str(), &name).await? else {
-        return Ok(Redirect::to("/admin/interviewers?error=taken").into_response());
+    let interviewer_id = match existing {
+        Some(id) => {
+            if !staff::interviewer_without_account(&mut tx, id).await? {
+                return Ok(Redirect::to("/admin/interviewers?error=taken").into_response());
+            }
+            id
+        }
+        None => match staff::create_interviewer(&mut tx, slug.as_str(), &name).await? {
+            Some(id) => id,
+            None => return Ok(Redirect::to("/admin/interviewers?error=taken").into_response()),
+        },
     };
-    let user = accounts::NewUser { email: email.as_str(), name: &name, password_hash: &placeholder, is_staff: false, interviewer_id: Some(interviewer_id) };
+    let user = accounts::NewUser {
+        email: email.as_str(),
+        name: &name,
+        password_hash: &placeholder,
+        is_staff: false,
+        interviewer_id: Some(interviewer_id),
+    };
     let Some(user_id) = accounts::create_user(&mut tx, &user).await? else {
         return Ok(Redirect::to("/admin/interviewers?error=taken").into_response());
     };
     tx.commit().await?;
-    let inviter = if admin.0.name.is_empty() { None } else { Some(admin.0.name.as_str()) };
+    let inviter = if admin.0.name.is_empty() {
+        None
+    } else {
+        Some(admin.0.name.as_str())
+    };
     account::send_password_link(&state, user_id, email.as_str(), &name, "invite", inviter).await?;
     Ok(Redirect::to("/admin/interviewers?done=invited").into_response())
 }
 
-pub async fn deactivate_interviewer(State(state): State<AppState>, admin: Admin, Path(id): Path<i64>) -> Result<Response, AppError> {
-    admin.require_staff()?;
+pub async fn deactivate_interviewer(
+    State(state): State<AppState>,
+    Staff(_staff): Staff,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
     let mut tx = state.pool.begin().await?;
     if !staff::set_interviewer_active(&mut tx, id, false).await? {
         return Err(AppError::NotFound);
@@ -145,8 +199,11 @@ pub async fn deactivate_interviewer(State(state): State<AppState>, admin: Admin,
     Ok(Redirect::to("/admin/interviewers?done=deactivated").into_response())
 }
 
-pub async fn activate_interviewer(State(state): State<AppState>, admin: Admin, Path(id): Path<i64>) -> Result<Response, AppError> {
-    admin.require_staff()?;
+pub async fn activate_interviewer(
+    State(state): State<AppState>,
+    Staff(_staff): Staff,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
     let mut tx = state.pool.begin().await?;
     if !staff::set_interviewer_active(&mut tx, id, true).await? {
         return Err(AppError::NotFound);
@@ -161,9 +218,18 @@ pub struct ListingForm {
     display_order: String,
 }
 
-pub async fn update_listing(State(state): State<AppState>, admin: Admin, Path(id): Path<i64>, Form(form): Form<ListingForm>) -> Result<Response, AppError> {
-    admin.require_staff()?;
-    let order = form.display_order.trim().parse::<i32>().unwrap_or(0).clamp(-10_000, 10_000);
+pub async fn update_listing(
+    State(state): State<AppState>,
+    Staff(_staff): Staff,
+    Path(id): Path<i64>,
+    Form(form): Form<ListingForm>,
+) -> Result<Response, AppError> {
+    let order = form
+        .display_order
+        .trim()
+        .parse::<i32>()
+        .unwrap_or(0)
+        .clamp(-10_000, 10_000);
     if !staff::set_listing(&state.pool, id, form.featured.is_some(), order).await? {
         return Err(AppError::NotFound);
     }
@@ -186,17 +252,33 @@ struct TagsContent {
     error: Option<&'static str>,
 }
 
-pub async fn list_tags(State(state): State<AppState>, admin: Admin, Query(outcome): Query<Outcome>) -> Result<Response, AppError> {
-    admin.require_staff()?;
+pub async fn list_tags(
+    State(state): State<AppState>,
+    Staff(admin): Staff,
+    Query(outcome): Query<Outcome>,
+) -> Result<Response, AppError> {
     let tags = profiles::all_tags(&state.pool).await?;
     let (done, error) = outcome_text(&outcome);
     let content = TagsContent {
-        tags: tags.into_iter().map(|t| TagView { id: t.tag_id, kind: t.kind, slug: t.slug, name: t.name, uses: t.uses }).collect(),
+        tags: tags
+            .into_iter()
+            .map(|t| TagView {
+                id: t.tag_id,
+                kind: t.kind,
+                slug: t.slug,
+                name: t.name,
+                uses: t.uses,
+            })
+            .collect(),
         done,
         error,
     };
-    let page = AdminPage::new(&state, "/admin/tags", "Tags", content).user(&admin).section("tags");
-    Ok(state.render("admin/tags.html", None, &page)?.into_response())
+    let page = AdminPage::new(&state, "/admin/tags", "Tags", content)
+        .user(&admin)
+        .section("tags");
+    Ok(state
+        .render("admin/tags.html", None, &page)?
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -204,9 +286,16 @@ pub struct RenameForm {
     name: String,
 }
 
-pub async fn rename_tag(State(state): State<AppState>, admin: Admin, Path(id): Path<i64>, Form(form): Form<RenameForm>) -> Result<Response, AppError> {
-    admin.require_staff()?;
-    let name = clean_text(&form.name).split_whitespace().collect::<Vec<_>>().join(" ");
+pub async fn rename_tag(
+    State(state): State<AppState>,
+    Staff(_staff): Staff,
+    Path(id): Path<i64>,
+    Form(form): Form<RenameForm>,
+) -> Result<Response, AppError> {
+    let name = clean_text(&form.name)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     if name.is_empty() || name.chars().count() > 60 {
         return Ok(Redirect::to("/admin/tags?error=tag").into_response());
     }
@@ -222,8 +311,11 @@ pub struct MergeForm {
     into: i64,
 }
 
-pub async fn merge_tags(State(state): State<AppState>, admin: Admin, Form(form): Form<MergeForm>) -> Result<Response, AppError> {
-    admin.require_staff()?;
+pub async fn merge_tags(
+    State(state): State<AppState>,
+    Staff(_staff): Staff,
+    Form(form): Form<MergeForm>,
+) -> Result<Response, AppError> {
     let mut tx = state.pool.begin().await?;
     if !staff::merge_tags(&mut tx, form.from, form.into).await? {
         return Ok(Redirect::to("/admin/tags?error=merge").into_response());
@@ -266,8 +358,11 @@ struct CompanyView {
 }
 
 /// Testimonials and companies, on one page: both are homepage content.
-pub async fn show_content(State(state): State<AppState>, admin: Admin, Query(outcome): Query<Outcome>) -> Result<Response, AppError> {
-    admin.require_staff()?;
+pub async fn show_content(
+    State(state): State<AppState>,
+    Staff(admin): Staff,
+    Query(outcome): Query<Outcome>,
+) -> Result<Response, AppError> {
     let (testimonials, companies, interviewers) = (
         staff::testimonials(&state.pool).await?,
         staff::companies(&state.pool).await?,
@@ -287,27 +382,63 @@ pub async fn show_content(State(state): State<AppState>, admin: Admin, Query(out
                 display_order: t.display_order,
             })
             .collect(),
-        companies: companies.into_iter().map(|c| CompanyView { id: c.company_id, name: c.name, display_order: c.display_order }).collect(),
-        interviewers: interviewers.into_iter().map(|i| InterviewerOption { id: i.interviewer_id, name: i.name }).collect(),
+        companies: companies
+            .into_iter()
+            .map(|c| CompanyView {
+                id: c.company_id,
+                name: c.name,
+                display_order: c.display_order,
+            })
+            .collect(),
+        interviewers: interviewers
+            .into_iter()
+            .map(|i| InterviewerOption {
+                id: i.interviewer_id,
+                name: i.name,
+            })
+            .collect(),
         done,
         error,
     };
-    let page = AdminPage::new(&state, "/admin/content", "Testimonials and companies", content).user(&admin).section("content");
-    Ok(state.render("admin/content.html", None, &page)?.into_response())
+    let page = AdminPage::new(
+        &state,
+        "/admin/content",
+        "Testimonials and companies",
+        content,
+    )
+    .user(&admin)
+    .section("content");
+    Ok(state
+        .render("admin/content.html", None, &page)?
+        .into_response())
 }
 
 fn int_field(fields: &HashMap<String, String>, name: &str) -> i32 {
-    fields.get(name).and_then(|v| v.trim().parse().ok()).unwrap_or(0).clamp(-10_000, 10_000)
+    fields
+        .get(name)
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0)
+        .clamp(-10_000, 10_000)
 }
 
-async fn save_testimonial(state: &AppState, id: Option<i64>, fields: HashMap<String, String>) -> Result<Response, AppError> {
+async fn save_testimonial(
+    state: &AppState,
+    id: Option<i64>,
+    fields: HashMap<String, String>,
+) -> Result<Response, AppError> {
     let get = |k: &str| clean_text(fields.get(k).map(String::as_str).unwrap_or(""));
     let (quote, author, context) = (get("quote"), get("author"), get("context"));
-    let ok = !quote.is_empty() && quote.chars().count() <= 1200 && !author.is_empty() && author.chars().count() <= 120 && context.chars().count() <= 200;
+    let ok = !quote.is_empty()
+        && quote.chars().count() <= 1200
+        && !author.is_empty()
+        && author.chars().count() <= 120
+        && context.chars().count() <= 200;
     if !ok {
         return Ok(Redirect::to("/admin/content?error=testimonial").into_response());
     }
-    let interviewer_id = fields.get("interviewer_id").and_then(|v| v.parse::<i64>().ok());
+    let interviewer_id = fields
+        .get("interviewer_id")
+        .and_then(|v| v.parse::<i64>().ok());
     let input = staff::TestimonialInput {
         quote: &quote,
         author: &author,
@@ -322,26 +453,43 @@ async fn save_testimonial(state: &AppState, id: Option<i64>, fields: HashMap<Str
     Ok(Redirect::to("/admin/content?done=saved").into_response())
 }
 
-pub async fn create_testimonial(State(state): State<AppState>, admin: Admin, Form(fields): Form<HashMap<String, String>>) -> Result<Response, AppError> {
-    admin.require_staff()?;
+pub async fn create_testimonial(
+    State(state): State<AppState>,
+    Staff(_staff): Staff,
+    Form(fields): Form<HashMap<String, String>>,
+) -> Result<Response, AppError> {
     save_testimonial(&state, None, fields).await
 }
 
-pub async fn update_testimonial(State(state): State<AppState>, admin: Admin, Path(id): Path<i64>, Form(fields): Form<HashMap<String, String>>) -> Result<Response, AppError> {
-    admin.require_staff()?;
+pub async fn update_testimonial(
+    State(state): State<AppState>,
+    Staff(_staff): Staff,
+    Path(id): Path<i64>,
+    Form(fields): Form<HashMap<String, String>>,
+) -> Result<Response, AppError> {
     save_testimonial(&state, Some(id), fields).await
 }
 
-pub async fn delete_testimonial(State(state): State<AppState>, admin: Admin, Path(id): Path<i64>) -> Result<Response, AppError> {
-    admin.require_staff()?;
+pub async fn delete_testimonial(
+    State(state): State<AppState>,
+    Staff(_staff): Staff,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
     if !staff::delete_testimonial(&state.pool, id).await? {
         return Err(AppError::NotFound);
     }
     Ok(Redirect::to("/admin/content?done=deleted").into_response())
 }
 
-async fn save_company(state: &AppState, id: Option<i64>, fields: HashMap<String, String>) -> Result<Response, AppError> {
-    let name = clean_text(fields.get("name").map(String::as_str).unwrap_or("")).split_whitespace().collect::<Vec<_>>().join(" ");
+async fn save_company(
+    state: &AppState,
+    id: Option<i64>,
+    fields: HashMap<String, String>,
+) -> Result<Response, AppError> {
+    let name = clean_text(fields.get("name").map(String::as_str).unwrap_or(""))
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     if name.is_empty() || name.chars().count() > 80 {
         return Ok(Redirect::to("/admin/content?error=company").into_response());
     }
@@ -352,18 +500,28 @@ async fn save_company(state: &AppState, id: Option<i64>, fields: HashMap<String,
     }
 }
 
-pub async fn create_company(State(state): State<AppState>, admin: Admin, Form(fields): Form<HashMap<String, String>>) -> Result<Response, AppError> {
-    admin.require_staff()?;
+pub async fn create_company(
+    State(state): State<AppState>,
+    Staff(_staff): Staff,
+    Form(fields): Form<HashMap<String, String>>,
+) -> Result<Response, AppError> {
     save_company(&state, None, fields).await
 }
 
-pub async fn update_company(State(state): State<AppState>, admin: Admin, Path(id): Path<i64>, Form(fields): Form<HashMap<String, String>>) -> Result<Response, AppError> {
-    admin.require_staff()?;
+pub async fn update_company(
+    State(state): State<AppState>,
+    Staff(_staff): Staff,
+    Path(id): Path<i64>,
+    Form(fields): Form<HashMap<String, String>>,
+) -> Result<Response, AppError> {
     save_company(&state, Some(id), fields).await
 }
 
-pub async fn delete_company(State(state): State<AppState>, admin: Admin, Path(id): Path<i64>) -> Result<Response, AppError> {
-    admin.require_staff()?;
+pub async fn delete_company(
+    State(state): State<AppState>,
+    Staff(_staff): Staff,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
     if !staff::delete_company(&state.pool, id).await? {
         return Err(AppError::NotFound);
     }

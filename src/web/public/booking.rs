@@ -88,7 +88,10 @@ pub async fn show_booking_page(
             "{} has not opened their calendar for online booking yet.",
             target.name
         ))
-    } else if crate::booking::cal_key_for(&state.pool, &state.config, target.interviewer_id).await?.is_none() {
+    } else if crate::booking::cal_key_for(&state.pool, &state.config, target.interviewer_id)
+        .await?
+        .is_none()
+    {
         Some("Online booking is not switched on for this site yet: the calendar connection (cal.com API key) is not configured.".to_owned())
     } else if !state.stripe.is_configured() {
         Some("Online booking is not switched on for this site yet: payments (Stripe) are not configured.".to_owned())
@@ -220,7 +223,8 @@ async fn verify_and_create(
             ))
         });
     }
-    let key = crate::booking::cal_key_for(&state.pool, &state.config, target.interviewer_id).await?;
+    let key =
+        crate::booking::cal_key_for(&state.pool, &state.config, target.interviewer_id).await?;
     let (Some(event_type_id), Some(key)) = (target.cal_event_type_id, key.as_ref()) else {
         return Ok(Err(CreateError::new(
             StatusCode::CONFLICT,

@@ -186,6 +186,8 @@ struct ProfileView {
     technologies: Vec<TagView>,
     subjects: Vec<TagView>,
     bio_paragraphs: Vec<String>,
+    /// The bio as cleaned HTML when it is written in Markdown.
+    bio_html: Option<String>,
     work_history: Vec<HistoryView>,
 }
 
@@ -271,6 +273,9 @@ pub async fn show_interviewer(
         currency,
         technologies,
         subjects,
+        bio_html: row
+            .bio_is_markdown
+            .then(|| crate::domain::markdown::to_safe_html(&row.bio)),
         bio_paragraphs: row
             .bio
             .split("\n\n")

@@ -130,6 +130,31 @@ export async function startFakeCal(options: FakeCalOptions): Promise<{ close: ()
       return sendJson(res, 200, calls.filter((c) => !uid || c.uid === uid));
     }
 
+    // GET /v2/event-types/:id (cal-api-version 2024-06-14): the admin panel checks that the
+    // interviewer's event type requires confirmation and blocks the slot while pending.
+    const eventType = /^\/v2\/event-types\/(\d+)$/.exec(path);
+    if (eventType && method === "GET") {
+      if (header(req, "authorization") !== `Bearer ${options.apiKey}`) {
+        return sendJson(res, 401, { status: "error", error: { code: "UnauthorizedException", message: "Invalid API key" } });
+      }
+      const id = Number(eventType[1]);
+      const entry = Object.entries(CAL_EVENT_TYPES).find(([, e]) => e.id === id);
+      if (!entry) return sendJson(res, 404, { status: "error", error: { code: "NotFoundException", message: "Event type not found" } });
+      const [link, e] = entry;
+      const [username, slug] = link.split("/");
+      return sendJson(res, 200, {
+        status: "success",
+        data: {
+          id: e.id,
+          slug,
+          title: e.title,
+          lengthInMinutes: e.lengthInMinutes,
+          users: [{ username }],
+          confirmationPolicy: { type: "always", blockUnconfirmedBookingsInBooker: true, disabled: false },
+        },
+      });
+    }
+
     const m = /^\/v2\/bookings\/([^/]+)(?:\/(confirm|decline))?$/.exec(path);
     const uid = m?.[1] ? decodeURIComponent(m[1]) : null;
     const action = !m ? "other" : m[2] === "confirm" ? "confirm" : m[2] === "decline" ? "decline" : "get";

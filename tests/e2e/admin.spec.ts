@@ -1,0 +1,149 @@
+// The admin panel as people use it. Staff (created by `create-staff` in `make test-e2e`)
+// invite an interviewer for an existing profile; the interviewer sets a password, signs in,
+// finds a booking made through the public flow, opens the resume, acknowledges it (the
+// customer's email arrives), and changes their rate and tags (the public listing follows).
+// Staff also invite a brand-new interviewer who signs in. Each project (desktop, phone) works
+// on its own interviewer so the two can run side by side.
+import { expect, type Page, test } from "@playwright/test";
+
+import { mailTo } from "./fakes/inspect";
+import { APP_BASE_URL } from "./fakes/settings";
+import { expectNoAxeViolations, keepScreenshot } from "./helpers";
+import { bookAndPay, linkIn, uniqueAddress, waitForMail } from "./journey";
+
+const STAFF_EMAIL = process.env.E2E_STAFF_EMAIL ?? "staff@e2e.test";
+const STAFF_PASSWORD = process.env.E2E_STAFF_PASSWORD ?? "e2e staff passphrase";
+const PASSWORD = "an interviewer passphrase";
+
+/** Desktop works on Ada, the phone on Tomasz: each project owns one interviewer. */
+function interviewerFor(project: string) {
+  return project === "phone"
+    ? { slug: "tomasz-wierzba", name: "Tomasz Wierzba", newTag: "Clojure", newTagSlug: "clojure" }
+    : { slug: "ada-lindqvist", name: "Ada Lindqvist", newTag: "Elm", newTagSlug: "elm" };
+  // (The profile edits happen on a new interviewer's profile: the booking journey relies on
+  // Ada's and Tomasz's rates.)
+}
+
+async function signIn(page: Page, email: string, password: string) {
+  await page.goto("/admin/login");
+  await page.locator("input[name=email]").fill(email);
+  await page.locator("input[name=password]").fill(password);
+  await page.getByRole("button", { name: /Sign in/ }).click();
+  await expect(page).toHaveURL(/\/admin\/bookings/);
+}
+
+async function signOut(page: Page) {
+  await page.getByRole("button", { name: /Sign out/ }).click();
+  await expect(page).toHaveURL(/\/admin\/login/);
+}
+
+test("an interviewer handles a booking made through the public flow", async ({ page }, testInfo) => {
+  test.setTimeout(180_000);
+  const who = interviewerFor(testInfo.project.name);
+  const interviewerEmail = uniqueAddress("interviewer");
+  const customer = {
+    name: "Hedy Customer",
+    email: uniqueAddress("customer"),
+    background: "Backend engineer, four years of Go.",
+    focus: "A backend system design round.",
+  };
+
+  await test.step("a customer books and pays through the public site", async () => {
+    await bookAndPay(page, who.slug, customer, uniqueAddress("host"));
+  });
+
+  await test.step("staff sign in and invite the profile's owner", async () => {
+    await page.goto("/admin/login");
+    await expectNoAxeViolations(page, "login page");
+    await keepScreenshot(page, testInfo, "admin-login");
+    await signIn(page, STAFF_EMAIL, STAFF_PASSWORD);
+    await page.goto("/admin/interviewers");
+    await expectNoAxeViolations(page, "staff interviewers page");
+    await keepScreenshot(page, testInfo, "admin-interviewers");
+    const row = page.locator("[data-testid=interviewer-row]", { hasText: who.name });
+    await row.locator("input[name=email]").fill(interviewerEmail);
+    await row.getByRole("button", { name: /Invite/ }).click();
+    await expect(page.getByTestId("flash-done")).toContainText("Invitation sent");
+    await signOut(page);
+  });
+
+  await test.step("the interviewer sets a password from the emailed link and signs in", async () => {
+    const [invitation] = await waitForMail(interviewerEmail, 1);
+    await page.goto(linkIn(invitation?.text ?? "", APP_BASE_URL));
+    await expect(page.getByRole("heading", { level: 1 })).toContainText(/password/i);
+    await expectNoAxeViolations(page, "set password page");
+    await page.locator("input[name=new]").fill(PASSWORD);
+    await page.locator("input[name=confirm]").fill(PASSWORD);
+    await page.getByRole("button", { name: /password/i }).click();
+    await expect(page).toHaveURL(/\/admin\/login\?reset=1/);
+    await signIn(page, interviewerEmail, PASSWORD);
+  });
+
+  await test.step("the booking is in the list, with everything the customer entered", async () => {
+    await expectNoAxeViolations(page, "bookings page");
+    await keepScreenshot(page, testInfo, "admin-bookings");
+    await page.locator("[data-testid=booking-row]", { hasText: customer.name }).getByRole("link").first().click();
+    await expect(page.getByRole("main")).toContainText(customer.background);
+    await expect(page.getByRole("main")).toContainText(customer.focus);
+    await expectNoAxeViolations(page, "booking page");
+    await keepScreenshot(page, testInfo, "admin-booking");
+    const resume = await page.request.get(await page.getByTestId("resume-link").getAttribute("href") ?? "");
+    expect(resume.status()).toBe(200);
+    expect(resume.headers()["content-type"]).toBe("application/pdf");
+    expect((await resume.body()).subarray(0, 5).toString()).toBe("%PDF-");
+  });
+
+  await test.step("acknowledge: the customer is told, once", async () => {
+    await page.locator("textarea[name=note]").fill("Got it, see you then.");
+    await page.getByTestId("acknowledge").click();
+    await expect(page.getByRole("main")).toContainText("Acknowledged");
+    await expect(page.getByTestId("acknowledge")).toHaveCount(0);
+    await expect
+      .poll(async () => (await mailTo(customer.email)).filter((m) => /has your information/.test(m.subject)).length, {
+        timeout: 20_000,
+      })
+      .toBe(1);
+    const acknowledgement = (await mailTo(customer.email)).find((m) => /has your information/.test(m.subject));
+    expect(acknowledgement?.text).toContain("Got it, see you then.");
+  });
+
+});
+
+test("staff invite a new interviewer, who signs in, sets a rate and tags, and goes live", async ({ page }, testInfo) => {
+  test.setTimeout(120_000);
+  const who = interviewerFor(testInfo.project.name);
+  const email = uniqueAddress("newcomer");
+  const name = `Nia Newcomer ${testInfo.project.name} ${Date.now()}`;
+  await signIn(page, STAFF_EMAIL, STAFF_PASSWORD);
+  await page.goto("/admin/interviewers");
+  const invite = page.locator("form[action='/admin/interviewers']").last();
+  await invite.locator("input[name=name]").fill(name);
+  await invite.locator("input[name=email]").fill(email);
+  await invite.getByRole("button", { name: /Invite/ }).click();
+  await expect(page.getByTestId("flash-done")).toContainText("Invitation sent");
+  await signOut(page);
+
+  const [invitation] = await waitForMail(email, 1);
+  await page.goto(linkIn(invitation?.text ?? "", APP_BASE_URL));
+  await page.locator("input[name=new]").fill(PASSWORD);
+  await page.locator("input[name=confirm]").fill(PASSWORD);
+  await page.getByRole("button", { name: /password/i }).click();
+  await signIn(page, email, PASSWORD);
+  await page.goto("/admin/profile");
+  await expect(page.locator("input[name=name]")).toHaveValue(name);
+  await expectNoAxeViolations(page, "profile page");
+  await keepScreenshot(page, testInfo, "admin-profile");
+
+  // Rate, a new technology tag, a headline, and visible on the site.
+  await page.locator("input[name=headline]").fill("Backend interviews in Go and Clojure");
+  await page.locator("input[name=rate]").fill("175");
+  await page.locator("input[name=new_technologies]").fill(who.newTag);
+  await page.locator("input[name=is_active]").check();
+  await page.getByRole("button", { name: /Save/ }).first().click();
+  await expect(page.getByTestId("profile-saved")).toBeVisible();
+
+  await page.goto(`/interviewers?tech=${who.newTagSlug}`);
+  const card = page.locator("[data-testid=interviewer-card]", { hasText: name });
+  await expect(card).toHaveCount(1);
+  await expect(card).toContainText("$175");
+});

@@ -1,0 +1,68 @@
+// A customer's booking made through the public flow, in one call, for specs that need a
+// real paid booking to work with (the admin panel). booking.spec.ts checks each step.
+import { randomBytes } from "node:crypto";
+
+import { expect, type Page } from "@playwright/test";
+
+import { installCalEmbed } from "./fakes/cal-embed";
+import { mailTo } from "./fakes/inspect";
+
+export function uniqueAddress(who: string): string {
+  return `e2e-${who}-${randomBytes(6).toString("hex")}@example.com`;
+}
+
+/** A small but well-formed PDF. */
+export function pdf(): Buffer {
+  return Buffer.from(
+    "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n" +
+      "2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n" +
+      "trailer << /Root 1 0 R >>\n%%EOF\n",
+  );
+}
+
+export interface Customer {
+  name: string;
+  email: string;
+  background: string;
+  focus: string;
+}
+
+/** Books `slug`'s next slot as `customer`, fills in the details with a resume, pays, and
+ *  waits for the confirmed thank-you page. Returns our booking id. */
+export async function bookAndPay(page: Page, slug: string, customer: Customer, hostEmail: string): Promise<string> {
+  await installCalEmbed(page, { hostEmail });
+  await page.goto(`/interviewers/${slug}/book`);
+  const booker = page.frameLocator('iframe[title="Book a call"]');
+  await booker.getByRole("button", { name: "10:00" }).click();
+  await booker.getByLabel("Your name").fill(customer.name);
+  await booker.getByLabel("Email address").fill(customer.email);
+  await booker.getByRole("button", { name: "Confirm" }).click();
+  await expect(page).toHaveURL(/\/bookings\/[a-z0-9]+\/details$/, { timeout: 15_000 });
+  const bookingId = /\/bookings\/([a-z0-9]+)\/details$/.exec(page.url())?.[1] ?? "";
+
+  const main = page.getByRole("main");
+  await main.getByLabel("Your name").fill(customer.name);
+  await main.getByLabel("Email", { exact: true }).fill(customer.email);
+  await main.getByLabel("Your background").fill(customer.background);
+  await main.getByLabel("What do you want to be interviewed on?").fill(customer.focus);
+  await main.getByLabel(/Your resume/).setInputFiles({ name: "cv.pdf", mimeType: "application/pdf", buffer: pdf() });
+  await main.getByRole("button", { name: /Continue to payment/ }).click();
+  await page.getByRole("button", { name: "Pay" }).click();
+  await expect(page.locator("[data-payment]")).toHaveAttribute("data-payment", "confirmed", { timeout: 15_000 });
+  return bookingId;
+}
+
+/** Waits until `address` has `count` emails and returns them. */
+export async function waitForMail(address: string, count: number) {
+  await expect
+    .poll(async () => (await mailTo(address)).length, { timeout: 20_000, message: `mail to ${address}` })
+    .toBeGreaterThanOrEqual(count);
+  return mailTo(address);
+}
+
+/** The first link to our site in an email's text. */
+export function linkIn(text: string, base: string): string {
+  const match = new RegExp(`${base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\S+`).exec(text);
+  expect(match, "a link in the email").toBeTruthy();
+  return match?.[0] ?? "";
+}
