@@ -10,7 +10,8 @@ PG_ADMIN_URL ?= postgres://postgres:postgres@$(PG_HOST):$(PG_PORT)/postgres
 # `#[sqlx::test]` creates a fresh database per test on this server.
 TEST_DATABASE_URL ?= $(PG_ADMIN_URL)
 E2E_PORT ?= 8123
-E2E_DATABASE_URL ?= postgres://postgres:postgres@$(PG_HOST):$(PG_PORT)/interview_service_e2e
+E2E_DB ?= interview_service_e2e
+E2E_DATABASE_URL ?= postgres://postgres:postgres@$(PG_HOST):$(PG_PORT)/$(E2E_DB)
 SQLX_DATABASE_URL ?= postgres://postgres:postgres@$(PG_HOST):$(PG_PORT)/interview_service_sqlx
 CHROMIUM ?= /usr/bin/chromium
 # The staff account the browser tests sign in with (a throwaway test database).
@@ -21,13 +22,14 @@ E2E_STAFF_PASSWORD ?= e2e staff passphrase
 # developer's DATABASE_URL can't change what compiles. `make sqlx-prepare` refreshes `.sqlx/`.
 export SQLX_OFFLINE := true
 
-.PHONY: help run test test-rust test-e2e lint assets npm-deps postgres chromium sqlx-prepare clean
+.PHONY: help run test test-rust test-e2e lint assets npm-deps postgres chromium sqlx-prepare bench clean
 
 help:
 	@echo "make run     set everything up and serve the site on http://localhost:$${PORT:-8000}"
 	@echo "make test    set everything up and run all tests (Rust unit + integration, Playwright)"
 	@echo "make lint    cargo fmt --check, clippy -D warnings, tsc --noEmit"
 	@echo "make sqlx-prepare   refresh .sqlx/ after changing a query or migration"
+	@echo "make bench   release build under load (wrk) plus Lighthouse; writes bench/out/report.md"
 
 ## Set-up ----------------------------------------------------------------------------------
 
@@ -86,11 +88,21 @@ test-rust: assets postgres
 # The browser tests run against the real server on a freshly seeded database.
 test-e2e: assets postgres chromium
 	cargo build --locked
-	psql "$(PG_ADMIN_URL)" -q -c 'drop database if exists interview_service_e2e with (force)' -c 'create database interview_service_e2e'
+	psql "$(PG_ADMIN_URL)" -q -c 'drop database if exists $(E2E_DB) with (force)' -c 'create database $(E2E_DB)'
 	echo '$(E2E_STAFF_PASSWORD)' | DATABASE_URL=$(E2E_DATABASE_URL) DATA_DIR=test-results/data \
 	  ./target/debug/interview-service create-staff --email $(E2E_STAFF_EMAIL) --name "Sam Staff"
 	E2E_STAFF_EMAIL=$(E2E_STAFF_EMAIL) E2E_STAFF_PASSWORD='$(E2E_STAFF_PASSWORD)' E2E_PORT=$(E2E_PORT) E2E_DATABASE_URL=$(E2E_DATABASE_URL) CHROMIUM=$(CHROMIUM) \
 	  scripts/with-test-services npx playwright test
+
+## Benchmark (not part of the tests) ------------------------------------------------------
+
+# Release build, 500 interviewers, wrk from a separate process, Lighthouse on three pages.
+bench: assets postgres chromium
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk; }
+	cargo build --release --locked
+	CHROMIUM=$(CHROMIUM) PG_ADMIN_URL=$(PG_ADMIN_URL) python3 bench/run.py
 
 ## Maintenance -----------------------------------------------------------------------------
 

@@ -84,6 +84,8 @@ export default defineConfig({
       STRIPE_SECRET_KEY,
       STRIPE_WEBHOOK_SECRET,
       STRIPE_API_BASE: STRIPE_BASE_URL,
+      // The fake hosted Checkout page lives there too (the CSP form-action of the details page).
+      STRIPE_CHECKOUT_ORIGIN: STRIPE_BASE_URL,
       CALCOM_API_KEY,
       CALCOM_WEBHOOK_SECRET,
       CALCOM_API_BASE: CALCOM_API_BASE_URL,

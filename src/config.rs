@@ -77,6 +77,8 @@ pub struct StripeConfig {
     pub secret_key: Option<Secret>,
     pub webhook_secret: Option<Secret>,
     pub api_base: String,
+    /// Where the hosted Checkout page lives, for the details page's CSP `form-action`.
+    pub checkout_origin: String,
 }
 
 #[derive(Clone, Debug)]
@@ -200,6 +202,11 @@ impl Config {
                 var("STRIPE_API_BASE"),
                 "STRIPE_API_BASE",
                 "https://api.stripe.com",
+            )?,
+            checkout_origin: parse_url(
+                var("STRIPE_CHECKOUT_ORIGIN"),
+                "STRIPE_CHECKOUT_ORIGIN",
+                "https://checkout.stripe.com",
             )?,
         };
         let calcom = CalcomConfig {

@@ -6,14 +6,14 @@ use anyhow::Context;
 use axum::{
     Router,
     extract::DefaultBodyLimit,
-    http::{HeaderName, HeaderValue, Request, StatusCode, header},
+    http::{HeaderName, Request, StatusCode},
     middleware,
 };
 use sqlx::PgPool;
 use tokio::net::TcpListener;
 use tower_http::{
-    catch_panic::CatchPanicLayer, compression::CompressionLayer,
-    set_header::SetResponseHeaderLayer, timeout::TimeoutLayer, trace::TraceLayer,
+    catch_panic::CatchPanicLayer, compression::CompressionLayer, timeout::TimeoutLayer,
+    trace::TraceLayer,
 };
 
 use tokio::sync::Notify;
@@ -26,7 +26,7 @@ use crate::{
     jobs::Worker,
     routes, telemetry,
     templates::Templates,
-    web::{AppState, csrf},
+    web::{AppState, csrf, security},
 };
 
 /// Largest request body outside the routes that raise it (uploads, later).
@@ -120,18 +120,8 @@ fn with_middleware(router: Router, state: &AppState) -> Router {
     if config.server_timing {
         router = router.layer(middleware::from_fn(telemetry::server_timing));
     }
-    let security_headers = [
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
-        (header::X_FRAME_OPTIONS, "DENY"),
-    ];
-    for (name, value) in security_headers {
-        router = router.layer(SetResponseHeaderLayer::if_not_present(
-            name,
-            HeaderValue::from_static(value),
-        ));
-    }
     router
+        .layer(middleware::from_fn_with_state(state.clone(), security::security_headers))
         // Routes that take uploads raise this with their own `DefaultBodyLimit`.
         .layer(DefaultBodyLimit::max(DEFAULT_BODY_LIMIT))
         .layer(CompressionLayer::new())

@@ -20,6 +20,9 @@ document.documentElement.classList.add("js");
 // No inline <style> from htmx: the indicator styles live in our CSS, so the CSP can forbid
 // inline styles in elements.
 htmx.config.includeIndicatorStyles = false;
+// htmx copies `style` attributes while settling a swap, with setAttribute: the CSP (no inline
+// styles) refuses that, and none of our swapped elements carry one anyway.
+htmx.config.attributesToSettle = ["class", "width", "height"];
 // No eval: trigger filters and hx-on need it, and the CSP will not allow it. Use ts/ instead.
 htmx.config.allowEval = false;
 // Fragments never carry scripts; this also keeps a dev live-reload snippet, should one be

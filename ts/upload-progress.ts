@@ -147,6 +147,24 @@ function focusFirstProblem(): void {
   }
 }
 
+/** The resume chosen for the request in flight, so a form swapped back with errors in other
+ *  fields does not make the customer pick the file again. */
+let pendingResume: FileList | null = null;
+
+/** Puts the file chosen before the swap back into the new form, unless the server refused it. */
+function restoreResume(): void {
+  const form = document.getElementById(FORM_ID);
+  const input = form ? resumeInput(form as HTMLFormElement) : null;
+  const files = pendingResume;
+  pendingResume = null;
+  if (!input || !files || files.length === 0 || document.getElementById("resume-error")) return;
+  try {
+    input.files = files;
+  } catch {
+    // A browser that cannot move files between inputs: the customer chooses it again.
+  }
+}
+
 export function initUploadProgress(): void {
   // Check the file as soon as it is chosen, and clear an error about an earlier file.
   document.addEventListener("change", (event) => {
@@ -168,6 +186,7 @@ export function initUploadProgress(): void {
       input.focus();
       return;
     }
+    pendingResume = input?.files && input.files.length > 0 ? input.files : null;
     startSending(form);
   });
 
@@ -204,6 +223,7 @@ export function initUploadProgress(): void {
 
   document.addEventListener("htmx:afterSwap", (event) => {
     if (requester(event)?.matches(FORM) || htmxDetail(event).target?.id === FORM_ID) {
+      restoreResume();
       focusFirstProblem();
     }
   });

@@ -5,6 +5,7 @@ pub mod csrf;
 pub mod health;
 pub mod page;
 pub mod public;
+pub mod security;
 pub mod webhooks;
 
 use std::sync::Arc;

@@ -78,6 +78,8 @@ impl<T: Serialize> Page<T> {
 struct Rendered<'a, P: Serialize> {
     assets: &'a AssetUrls,
     base_url: &'a str,
+    /// For `<script nonce>`: the request's Content-Security-Policy nonce.
+    csp_nonce: String,
     #[serde(flatten)]
     page: &'a P,
 }
@@ -94,6 +96,7 @@ impl AppState {
         let ctx = Rendered {
             assets: &self.assets,
             base_url: &self.config.public_base_url,
+            csp_nonce: super::security::current_nonce(),
             page,
         };
         Ok(Html(self.templates.render(template, block, ctx)?))

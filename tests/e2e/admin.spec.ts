@@ -4,11 +4,11 @@
 // customer's email arrives), and changes their rate and tags (the public listing follows).
 // Staff also invite a brand-new interviewer who signs in. Each project (desktop, phone) works
 // on its own interviewer so the two can run side by side.
-import { expect, type Page, test } from "@playwright/test";
+import { expect, type Page } from "@playwright/test";
 
 import { mailTo } from "./fakes/inspect";
 import { APP_BASE_URL } from "./fakes/settings";
-import { expectNoAxeViolations, keepScreenshot } from "./helpers";
+import { expectNoAxeViolations, keepScreenshot, test } from "./helpers";
 import { bookAndPay, linkIn, uniqueAddress, waitForMail } from "./journey";
 
 const STAFF_EMAIL = process.env.E2E_STAFF_EMAIL ?? "staff@e2e.test";

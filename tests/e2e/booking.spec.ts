@@ -6,12 +6,12 @@
 // by the parallel workers and both projects.
 import { randomBytes } from "node:crypto";
 
-import { expect, type Page, test } from "@playwright/test";
+import { expect, type Page } from "@playwright/test";
 
 import { installCalEmbed } from "./fakes/cal-embed";
 import { calBookings, calCalls, mailTo, stripeDeliveries, stripeSessions } from "./fakes/inspect";
 import { APP_BASE_URL, STRIPE_BASE_URL } from "./fakes/settings";
-import { expectNoAxeViolations, keepScreenshot } from "./helpers";
+import { expectNoAxeViolations, keepScreenshot, test } from "./helpers";
 
 const BOOK_URL = "/interviewers/ada-lindqvist/book";
 const DETAILS_PATH = /\/bookings\/([A-Za-z0-9_-]+)\/details$/;

@@ -1,5 +1,23 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, type Page, type TestInfo } from "@playwright/test";
+import { test as base, expect, type Page, type TestInfo } from "@playwright/test";
+
+/**
+ * Playwright's `test`, failing any test whose pages break the Content-Security-Policy: the
+ * browser reports each blocked script, style or frame on the console.
+ */
+export const test = base.extend<{ cspViolations: string[] }>({
+  cspViolations: [
+    async ({ page }, use) => {
+      const violations: string[] = [];
+      page.on("console", (message) => {
+        if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+      });
+      await use(violations);
+      expect(violations, "Content-Security-Policy violations").toEqual([]);
+    },
+    { auto: true },
+  ],
+});
 
 /** Runs axe-core on the page as it is now and fails on any violation, listing them. */
 export async function expectNoAxeViolations(page: Page, label: string): Promise<void> {
@@ -8,6 +26,9 @@ export async function expectNoAxeViolations(page: Page, label: string): Promise<
   await expect(page.locator(".htmx-request, [aria-busy=true]")).toHaveCount(0);
   await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))));
   const results = await new AxeBuilder({ page }).analyze();
+  // axe leaves empty style="" attributes behind; a real visitor's page has none, and htmx
+  // would re-insert them from its history snapshot, which the CSP (rightly) refuses.
+  await page.evaluate(() => document.querySelectorAll('[style=""]').forEach((el) => el.removeAttribute("style")));
   const summary = results.violations.map(
     (v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(" ")).join("\n    ")}`,
   );
@@ -16,7 +37,10 @@ export async function expectNoAxeViolations(page: Page, label: string): Promise<
 
 /** Keeps a full-page screenshot as a test artifact (in the HTML report and test-results/). */
 export async function keepScreenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  const body = await page.screenshot({ fullPage: true });
+  // caret "initial": hiding the caret makes Playwright leave style="" on every input, which
+  // htmx would later re-insert from its history snapshot and the CSP would refuse.
+  const body = await page.screenshot({ fullPage: true, caret: "initial" });
+  await page.evaluate(() => document.querySelectorAll('[style=""]').forEach((el) => el.removeAttribute("style")));
   await testInfo.attach(`${name}-${testInfo.project.name}`, { body, contentType: "image/png" });
 }
 

@@ -1,8 +1,8 @@
 // The public site as a visitor meets it: homepage, listing, filters, modal, profile, 404.
 // Runs against the demo catalogue (seed/demo.sql).
-import { expect, test } from "@playwright/test";
+import { expect } from "@playwright/test";
 
-import { expectNoAxeViolations, keepScreenshot, openFilters } from "./helpers";
+import { expectNoAxeViolations, keepScreenshot, openFilters, test } from "./helpers";
 
 test("homepage explains the offer and shows featured interviewers", async ({ page }, testInfo) => {
   await page.goto("/");

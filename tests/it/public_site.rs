@@ -420,3 +420,108 @@ async fn html_responses_are_compressed_and_carry_basic_security_headers(pool: Pg
     assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
     assert_eq!(page.header("x-frame-options"), Some("DENY"));
 }
+
+#[sqlx::test]
+async fn pages_carry_a_strict_content_security_policy_with_a_nonce(pool: PgPool) {
+    small_catalogue(&pool).await;
+    let app = spawn_app(pool).await;
+    let page = app.get("/").await;
+    let csp = page
+        .header("content-security-policy")
+        .expect("a CSP")
+        .to_owned();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce")
+        .to_owned();
+    assert!(nonce.len() >= 22, "a fresh random nonce: {nonce}");
+    assert!(
+        !csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"),
+        "{csp}"
+    );
+    for directive in [
+        "default-src 'none'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "object-src 'none'",
+    ] {
+        assert!(csp.contains(directive), "{directive} in {csp}");
+    }
+    // Every script we render carries this request's nonce, and nothing needs inline styles.
+    let scripts = page.attrs("script", "nonce");
+    assert_eq!(scripts.len(), page.count("script"));
+    assert!(scripts.iter().all(|n| n == &nonce));
+    assert_eq!(
+        page.count("[style]"),
+        0,
+        "no style attributes (the CSP forbids them)"
+    );
+    assert_ne!(
+        app.get("/")
+            .await
+            .header("content-security-policy")
+            .unwrap(),
+        csp,
+        "a new nonce per request"
+    );
+    assert!(
+        page.header("permissions-policy")
+            .is_some_and(|p| p.contains("camera=()"))
+    );
+    assert!(
+        page.header("strict-transport-security").is_none(),
+        "HSTS only in production, over HTTPS"
+    );
+
+    let listing = app.get("/interviewers?tech=react").await;
+    assert_eq!(listing.count("[style]"), 0);
+    let csp = listing.header("content-security-policy").unwrap();
+    assert!(
+        !csp.contains("cal.com") && !csp.contains("stripe"),
+        "third parties only where needed: {csp}"
+    );
+}
+
+#[sqlx::test]
+async fn third_party_origins_appear_only_on_the_pages_that_need_them(pool: PgPool) {
+    let world = crate::booking_support::World::new(pool).await;
+    let book = world.app.get("/interviewers/ines-interviewer/book").await;
+    let csp = book.header("content-security-policy").unwrap();
+    assert!(
+        csp.contains("script-src 'self' 'nonce-") && csp.contains("https://app.cal.com"),
+        "{csp}"
+    );
+    assert!(csp.contains("frame-src https://app.cal.com"), "{csp}");
+    let public_id = world.book("uid-csp").await;
+    let details = world
+        .app
+        .get(&format!("/bookings/{public_id}/details"))
+        .await;
+    let csp = details.header("content-security-policy").unwrap();
+    assert!(
+        csp.contains("form-action 'self' https://checkout.stripe.com"),
+        "{csp}"
+    );
+    assert!(!csp.contains("cal.com"), "{csp}");
+}
+
+#[sqlx::test]
+async fn production_sends_hsts(pool: PgPool) {
+    let secret = "k".repeat(40);
+    let app = crate::helpers::spawn_app_with(
+        pool,
+        &[
+            ("APP_ENV", "production"),
+            ("SECRET_KEY", &secret),
+            ("HOST", "127.0.0.1"),
+        ],
+    )
+    .await;
+    let page = app.get("/").await;
+    assert!(
+        page.header("strict-transport-security")
+            .is_some_and(|v| v.contains("max-age="))
+    );
+}
