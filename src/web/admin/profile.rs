@@ -334,8 +334,15 @@ async fn save(
     } else {
         state.config.calcom.api_key.clone()
     };
+    // Ask cal.com only when the calendar settings change, so editing a bio never depends on
+    // cal.com being reachable.
+    let calendar_unchanged = update.cal_event_type_id == profile.cal_event_type_id
+        && new_key.is_empty()
+        && !input.remove_cal_api_key
+        && profile.cal_link.is_some();
     let cal_link = match update.cal_event_type_id {
         None => None,
+        Some(_) if calendar_unchanged => profile.cal_link.clone(),
         Some(id) => match check_event_type(state, id, key.as_ref()).await {
             Ok(link) => Some(link),
             Err(message) => {
