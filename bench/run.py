@@ -9,6 +9,7 @@ header; the server's peak memory (VmHWM); the homepage's bytes on the wire; Ligh
 (npm lighthouse@12.2.3 with Debian's Chromium) on three pages. Aims are reported, not
 asserted."""
 
+import html
 import json
 import os
 import re
@@ -42,7 +43,8 @@ def fetch(path, headers=None):
 
 def queries(path, headers=None):
     _, h, _ = fetch(path, headers)
-    m = re.search(r'sql;desc="(\d+) queries"', h.get("Server-Timing", ""))
+    timing = next((v for k, v in h.items() if k.lower() == "server-timing"), "")
+    m = re.search(r'sql;desc="(\d+) queries"', timing)
     return int(m.group(1)) if m else None
 
 
@@ -108,8 +110,9 @@ def main():
                 time.sleep(0.1)
         sh("psql", DB_URL, "-q", "-v", "ON_ERROR_STOP=1", "-f", os.path.join(ROOT, "bench", "seed.sql"))
         _, _, home = fetch("/")
-        css = re.search(rb'href="(/static/app\.[^"]+\.css)"', home).group(1).decode()
-        js = re.search(rb'src="(/static/app\.[^"]+\.js)"', home).group(1).decode()
+        page = html.unescape(home.decode())
+        css = re.search(r'href="(/static/app\.[^"]+\.css)"', page).group(1)
+        js = re.search(r'src="(/static/app\.[^"]+\.js)"', page).group(1)
         targets = [
             ("homepage", "/", None),
             ("listing", "/interviewers", None),

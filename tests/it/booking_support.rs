@@ -105,6 +105,11 @@ impl World {
         }
     }
 
+    /// [`World::book`] taking an owned uid (for concurrent use).
+    pub async fn book_with_uid(&self, uid: String) -> String {
+        self.book(&uid).await
+    }
+
     /// A pending cal.com booking for Ines, then ours created from its uid. Returns our public id.
     pub async fn book(&self, uid: &str) -> String {
         self.cal.add_booking(
@@ -275,6 +280,18 @@ impl World {
         }
         mail_to(address).await
     }
+}
+
+/// Waits (up to 15 s) until `count` emails for `address` have arrived.
+pub async fn mail_to_eventually(address: &str, count: usize) -> Vec<Value> {
+    for _ in 0..150 {
+        let mail = mail_to(address).await;
+        if mail.len() >= count {
+            return mail;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    mail_to(address).await
 }
 
 pub async fn mail_to(address: &str) -> Vec<Value> {

@@ -5,6 +5,7 @@ mod admin;
 mod booking;
 mod booking_support;
 mod fakes;
+mod faults;
 mod helpers;
 mod public_site;
 mod query_counts;

@@ -1,0 +1,338 @@
+//! Faults and load: many bookings at once with a storm of duplicate webhooks, and the server
+//! killed between payment and the webhook's arrival.
+
+use futures_util::future::join_all;
+use reqwest::StatusCode;
+use sqlx::PgPool;
+
+use crate::booking_support::{World, pdf, stripe_event};
+
+/// 20 concurrent bookings on distinct slots, each paid, each payment event delivered three
+/// times concurrently and interleaved with the others; two workers drain the outbox at once.
+#[sqlx::test]
+async fn a_burst_of_bookings_and_a_webhook_storm_stay_consistent(pool: PgPool) {
+    let world = World::new(pool).await;
+    const N: usize = 20;
+    let emails: Vec<String> = (0..N)
+        .map(|i| format!("burst-{i}-{}", world.customer_email))
+        .collect();
+
+    let public_ids = join_all((0..N).map(|i| world.book_with_uid(format!("uid-burst-{i}")))).await;
+    let pages = join_all(public_ids.iter().zip(&emails).map(|(id, email)| {
+        let form = world
+            .details_form(Some(("cv.pdf", "application/pdf", pdf())))
+            .text("email", email.clone());
+        world.submit_details(id, form)
+    }))
+    .await;
+    let sessions: Vec<String> = pages
+        .iter()
+        .map(|p| {
+            assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+            p.header("location")
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(world.stripe.session_count(), N, "one session per booking");
+
+    let mut events = Vec::new();
+    for session in &sessions {
+        let paid = world.stripe.pay(session);
+        let event = stripe_event(
+            &format!("evt_burst_{session}"),
+            "checkout.session.completed",
+            paid,
+        );
+        events.extend([event.clone(), event.clone(), event]);
+    }
+    // Interleave the copies so duplicates of one event arrive together with others.
+    events.sort_by_key(|e| e["id"].as_str().unwrap().chars().rev().collect::<String>());
+    let statuses = join_all(events.iter().map(|e| world.post_stripe_event(e))).await;
+    assert!(
+        statuses.iter().all(|s| *s == StatusCode::OK),
+        "{statuses:?}"
+    );
+
+    let second = world.worker.clone();
+    tokio::join!(world.drain_jobs(), async {
+        while second.run_one().await.unwrap() {}
+    });
+
+    for id in &public_ids {
+        assert_eq!(world.status(id).await, "paid", "{id}");
+    }
+    let (emails_queued, confirms_queued): (i64, i64) = sqlx::query_as(
+        "select count(*) filter (where kind = 'email'), count(*) filter (where kind = 'cal_confirm') from job",
+    )
+    .fetch_one(&world.app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (emails_queued, confirms_queued),
+        (2 * N as i64, N as i64),
+        "one of each effect per booking"
+    );
+    let mut confirmed = world.cal.confirmed();
+    confirmed.sort();
+    confirmed.dedup();
+    assert_eq!(confirmed.len(), N);
+    assert_eq!(
+        world.cal.confirmed().len(),
+        N,
+        "each cal.com booking confirmed once"
+    );
+    for email in &emails {
+        assert_eq!(
+            world.wait_for_mail(email, 1).await.len(),
+            1,
+            "{email}: one confirmation"
+        );
+    }
+    assert_eq!(
+        world.wait_for_mail(&world.host_email, N).await.len(),
+        N,
+        "one notification per booking"
+    );
+}
+
+/// The real binary, as a process, configured for this test's database and fakes.
+struct Server {
+    child: std::process::Child,
+    base: String,
+}
+
+impl Server {
+    async fn start(database_url: &str, stripe: &str, cal: &str) -> Server {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let base = format!("http://127.0.0.1:{port}");
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_interview-service"))
+            .envs([
+                ("PORT", port.to_string()),
+                ("PUBLIC_BASE_URL", crate::helpers::BASE_URL.to_owned()),
+                ("DATABASE_URL", database_url.to_owned()),
+                ("SEED_DEMO", "false".into()),
+                ("LIVE_RELOAD", "false".into()),
+                ("RUST_LOG", "error".into()),
+                (
+                    "DATA_DIR",
+                    std::env::temp_dir()
+                        .join("interview-service-tests")
+                        .display()
+                        .to_string(),
+                ),
+                ("STRIPE_SECRET_KEY", crate::fakes::STRIPE_KEY.into()),
+                (
+                    "STRIPE_WEBHOOK_SECRET",
+                    crate::fakes::STRIPE_WEBHOOK_SECRET.into(),
+                ),
+                ("STRIPE_API_BASE", stripe.to_owned()),
+                ("CALCOM_API_KEY", crate::fakes::CAL_KEY.into()),
+                ("CALCOM_API_BASE", cal.to_owned()),
+                ("SMTP_URL", crate::booking_support::env("TEST_SMTP_URL")),
+                (
+                    "S3_ENDPOINT",
+                    crate::booking_support::env("TEST_S3_ENDPOINT"),
+                ),
+                ("S3_BUCKET", "interview-test".into()),
+                ("S3_ACCESS_KEY_ID", "S3RVER".into()),
+                ("S3_SECRET_ACCESS_KEY", "S3RVER".into()),
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        for _ in 0..200 {
+            if reqwest::get(format!("{base}/healthz"))
+                .await
+                .is_ok_and(|r| r.status().is_success())
+            {
+                return Server { child, base };
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("the server did not start");
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// SIGKILL after the customer paid and before Stripe's webhook got through; after a restart
+/// the redelivered webhook completes the booking, and the confirmation goes out once.
+#[sqlx::test]
+async fn a_server_killed_between_payment_and_webhook_recovers_with_one_email(pool: PgPool) {
+    use crate::fakes::{FakeCal, FakeStripe, STRIPE_WEBHOOK_SECRET};
+    let stripe = FakeStripe::start().await;
+    let cal = FakeCal::start().await;
+    let database: String = sqlx::query_scalar("select current_database()")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let base_url = std::env::var("DATABASE_URL").expect("DATABASE_URL");
+    let database_url = format!("{}/{database}", base_url.rsplit_once('/').unwrap().0);
+    // The server migrates the database itself; then the catalogue.
+    let first = Server::start(&database_url, &stripe.base, &cal.base).await;
+    crate::helpers::tag(&pool, "technology", "go", "Go").await;
+    let id = crate::helpers::interviewer("Kim Killtest")
+        .cal_link("kim/practice")
+        .insert(&pool)
+        .await;
+    sqlx::query("update interviewer set cal_event_type_id = 99 where interviewer_id = $1")
+        .bind(id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let customer = format!(
+        "killed-{}@example.com",
+        interview_service::booking::new_public_id()
+    );
+    let host = format!(
+        "killed-host-{}@example.com",
+        interview_service::booking::new_public_id()
+    );
+    cal.add_booking("uid-killed", 99, 72, "pending", &host, &customer);
+
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let origin = crate::helpers::BASE_URL;
+    let created = client
+        .post(format!("{}/interviewers/kim-killtest/book", first.base))
+        .header("Origin", origin)
+        .form(&[("uid", "uid-killed")])
+        .send()
+        .await
+        .unwrap();
+    let details = created.headers()["location"].to_str().unwrap().to_owned();
+    let form = reqwest::multipart::Form::new()
+        .text("name", "Kai Customer")
+        .text("email", customer.clone())
+        .text("background", "Go backend engineer.")
+        .text("interview_focus", "System design.")
+        .part(
+            "resume",
+            reqwest::multipart::Part::bytes(pdf())
+                .file_name("cv.pdf")
+                .mime_str("application/pdf")
+                .unwrap(),
+        );
+    let checkout = client
+        .post(format!("{}{details}", first.base))
+        .header("Origin", origin)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(checkout.status(), StatusCode::SEE_OTHER);
+    let session_id = checkout.headers()["location"]
+        .to_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+
+    // The customer pays; the server dies before the webhook arrives.
+    let paid = stripe.pay(&session_id);
+    drop(first); // SIGKILL
+    let event = stripe_event("evt_killed", "checkout.session.completed", paid).to_string();
+    let sign = || {
+        interview_service::integrations::signatures::sign_stripe(
+            event.as_bytes(),
+            STRIPE_WEBHOOK_SECRET,
+            time::OffsetDateTime::now_utc().unix_timestamp(),
+        )
+    };
+    let down = client
+        .post(format!("{}/webhooks/stripe", "http://127.0.0.1:1"))
+        .body(event.clone())
+        .send()
+        .await;
+    assert!(down.is_err(), "nothing answers while the server is down");
+
+    // Restarted; Stripe redelivers (twice, as it may).
+    let second = Server::start(&database_url, &stripe.base, &cal.base).await;
+    for _ in 0..2 {
+        let delivered = client
+            .post(format!("{}/webhooks/stripe", second.base))
+            .header("Stripe-Signature", sign())
+            .body(event.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(delivered.status(), StatusCode::OK);
+    }
+    let status: String = sqlx::query_scalar("select status::text from booking")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "paid");
+    assert_eq!(
+        crate::booking_support::mail_to_eventually(&customer, 1)
+            .await
+            .len(),
+        1,
+        "one confirmation"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(
+        crate::booking_support::mail_to(&customer).await.len(),
+        1,
+        "and only one"
+    );
+    drop(second);
+}
+
+/// Connections cut under the server (a database restart, a failover): requests answer a clear
+/// 503 or succeed on a fresh connection, never a 500, and the site recovers by itself.
+#[sqlx::test]
+async fn lost_database_connections_recover_without_a_500(pool: PgPool) {
+    crate::helpers::small_catalogue(&pool).await;
+    let app = crate::helpers::spawn_app(pool.clone()).await;
+    assert_eq!(app.get("/interviewers").await.status, StatusCode::OK);
+    let database: String = sqlx::query_scalar("select current_database()")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    for round in 0..3 {
+        // Cut every connection to this database but the one asking.
+        let cut: i64 = sqlx::query_scalar(
+            "select count(*) from (select pg_terminate_backend(pid) from pg_stat_activity
+             where datname = $1 and pid <> pg_backend_pid()) t",
+        )
+        .bind(&database)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert!(round > 0 || cut > 0, "the app's connections were cut");
+        let during = app.get("/interviewers").await;
+        assert!(
+            during.status == StatusCode::OK || during.status == StatusCode::SERVICE_UNAVAILABLE,
+            "round {round}: {}",
+            during.status
+        );
+        if during.status == StatusCode::SERVICE_UNAVAILABLE {
+            assert!(during.body.contains("briefly unavailable"));
+        }
+        assert_eq!(
+            app.get("/interviewers").await.status,
+            StatusCode::OK,
+            "round {round}: recovered"
+        );
+    }
+}
