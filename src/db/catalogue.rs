@@ -151,25 +151,48 @@ pub async fn filter_options(pool: &PgPool) -> sqlx::Result<FilterOptions> {
     })
 }
 
-/// Listed interviewers carrying every tag in `tag_ids` (all of them when it is empty): the
-/// listing's second statement. `tag_ids` must not repeat an id.
-pub async fn cards_with_all_tags(pool: &PgPool, tag_ids: &[i64]) -> sqlx::Result<Vec<CardRow>> {
+/// One page of the listing and the number of matches on all pages.
+pub struct CardPage {
+    pub cards: Vec<CardRow>,
+    /// Matches on all pages; `None` when the page is past the end (no row to carry it).
+    pub total: Option<i64>,
+}
+
+/// Listed interviewers carrying every tag in `tag_ids` (all of them when it is empty), one
+/// page of `limit` from `offset`: the listing's second statement. Tags and roles are folded
+/// in only for the rows of the page. `tag_ids` must not repeat an id.
+pub async fn cards_with_all_tags(
+    pool: &PgPool,
+    tag_ids: &[i64],
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<CardPage> {
     let rows = sqlx::query!(
         r#"
-        select slug as "slug!", name as "name!", headline as "headline!", photo_url,
-               rate_minor as "rate_minor!", currency as "currency!",
-               tags as "tags!: Json<Vec<TagRow>>", recent_roles as "recent_roles!: Json<Vec<RoleRow>>"
-        from interviewer_card c
-        where is_active
-          and (select count(*) from interviewer_tag it
-               where it.interviewer_id = c.interviewer_id and it.tag_id = any($1)) = cardinality($1::bigint[])
-        order by display_order, name
+        with matching as (
+            select i.interviewer_id, i.display_order, i.name
+            from interviewer i
+            where i.is_active
+              and (select count(*) from interviewer_tag it
+                   where it.interviewer_id = i.interviewer_id and it.tag_id = any($1)) = cardinality($1::bigint[])
+        ), page as (
+            select interviewer_id from matching order by display_order, name limit $2 offset $3
+        )
+        select c.slug as "slug!", c.name as "name!", c.headline as "headline!", c.photo_url,
+               c.rate_minor as "rate_minor!", c.currency as "currency!",
+               c.tags as "tags!: Json<Vec<TagRow>>", c.recent_roles as "recent_roles!: Json<Vec<RoleRow>>",
+               (select count(*) from matching) as "total!"
+        from page join interviewer_card c using (interviewer_id)
+        order by c.display_order, c.name
         "#,
-        tag_ids
+        tag_ids,
+        limit,
+        offset
     )
     .fetch_all(pool)
     .await?;
-    Ok(rows
+    let total = rows.first().map(|r| r.total);
+    let cards = rows
         .into_iter()
         .map(|r| CardRow {
             slug: r.slug,
@@ -181,7 +204,8 @@ pub async fn cards_with_all_tags(pool: &PgPool, tag_ids: &[i64]) -> sqlx::Result
             tags: r.tags.0,
             recent_roles: r.recent_roles.0,
         })
-        .collect())
+        .collect();
+    Ok(CardPage { cards, total })
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -525,3 +525,56 @@ async fn production_sends_hsts(pool: PgPool) {
             .is_some_and(|v| v.contains("max-age="))
     );
 }
+
+#[sqlx::test]
+async fn long_listings_come_in_pages_that_keep_the_filter(pool: PgPool) {
+    small_catalogue(&pool).await;
+    for i in 0..30 {
+        crate::helpers::interviewer(&format!("Paged Person{i:02}"))
+            .order(10 + i)
+            .tags(&["python"])
+            .insert(&pool)
+            .await;
+    }
+    let app = spawn_app(pool).await;
+    // Bo and Cy carry Python too: 32 matches, 24 a page.
+    let first = app.get("/interviewers?tech=python").await;
+    assert_eq!(first.card_names().len(), 24);
+    assert!(first.texts("[data-testid=result-count]")[0].starts_with("32"));
+    assert_eq!(
+        first.attrs("[data-testid=next-page]", "href"),
+        ["/interviewers?tech=python&page=2"]
+    );
+    assert!(first.attrs("a[rel=prev]", "href").is_empty());
+
+    let second = app.get("/interviewers?tech=python&page=2").await;
+    assert_eq!(second.card_names().len(), 8);
+    assert_eq!(
+        second.attrs("a[rel=prev]", "href"),
+        ["/interviewers?tech=python"]
+    );
+    assert!(second.attrs("[data-testid=next-page]", "href").is_empty());
+    assert_eq!(
+        second.attrs("link[rel=canonical]", "href"),
+        [format!("{BASE_URL}/interviewers?tech=python&page=2")]
+    );
+    assert!(second.sql_queries() <= 2);
+    let fragment = app.get_htmx("/interviewers?tech=python&page=2").await;
+    assert_eq!(fragment.card_names().len(), 8);
+
+    let past = app.get("/interviewers?tech=python&page=9").await;
+    assert_eq!(past.status, StatusCode::OK);
+    assert!(past.card_names().is_empty());
+    assert_eq!(past.count("[data-testid=empty-state]"), 1);
+    assert_eq!(past.attrs("meta[name=robots]", "content"), ["noindex"]);
+    for junk in ["page=0", "page=-1", "page=abc", "page=99999999999999999999"] {
+        assert_eq!(
+            app.get(&format!("/interviewers?tech=python&{junk}"))
+                .await
+                .card_names()
+                .len(),
+            24,
+            "{junk}: page 1"
+        );
+    }
+}

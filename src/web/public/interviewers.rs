@@ -22,6 +22,33 @@ use crate::{
 };
 
 const LISTING_PATH: &str = "/interviewers";
+/// Cards per listing page: enough to compare, few enough to render fast with hundreds listed.
+pub const PAGE_SIZE: i64 = 24;
+/// Far past any real listing; larger page numbers are treated as malformed.
+const MAX_PAGE: i64 = 10_000;
+
+/// The `page` query parameter: 1 when absent or malformed.
+fn requested_page(query: &str) -> i64 {
+    form_urlencoded::parse(query.as_bytes())
+        .filter(|(k, _)| k == "page")
+        .filter_map(|(_, v)| v.trim().parse::<i64>().ok())
+        .find(|p| (1..=MAX_PAGE).contains(p))
+        .unwrap_or(1)
+}
+
+#[derive(Serialize)]
+struct Pagination {
+    page: i64,
+    page_count: i64,
+    /// 1-based positions of the first and last card shown.
+    from: i64,
+    to: i64,
+    prev_url: Option<String>,
+    next_url: Option<String>,
+    /// The page number is beyond the last page.
+    past_end: bool,
+    first_url: String,
+}
 
 #[derive(Serialize)]
 struct FilterOption {
@@ -50,7 +77,9 @@ struct ListingContent {
     filters: Filters,
     selected: Vec<SelectedTag>,
     results: Vec<CardView>,
-    result_count: usize,
+    /// Matches on all pages.
+    result_count: i64,
+    pagination: Pagination,
     total_count: i64,
     ignored_count: usize,
     clear_url: &'static str,
@@ -82,11 +111,15 @@ pub async fn list_interviewers(
     let ignored_count = requested.malformed + requested_count - selected_rows.len();
 
     let tag_ids: Vec<i64> = selected_rows.iter().map(|t| t.tag_id).collect();
-    let results: Vec<CardView> = catalogue::cards_with_all_tags(&state.pool, &tag_ids)
-        .await?
-        .into_iter()
-        .map(CardView::from)
-        .collect();
+    let page_number = requested_page(query.as_deref().unwrap_or(""));
+    let card_page = catalogue::cards_with_all_tags(
+        &state.pool,
+        &tag_ids,
+        PAGE_SIZE,
+        (page_number - 1) * PAGE_SIZE,
+    )
+    .await?;
+    let results: Vec<CardView> = card_page.cards.into_iter().map(CardView::from).collect();
 
     let kind_of = |t: &FilterTagRow| TagKind::from_db(&t.kind).unwrap_or(TagKind::Technology);
     let selected: Vec<SelectedTag> = selected_rows
@@ -141,12 +174,40 @@ pub async fn list_interviewers(
             ),
         )
     };
-    let meta = PageMeta::new(&state, &listing_url(&canonical_query), title, description);
+    let page_url = |n: i64| {
+        let mut q = canonical_query.clone();
+        if n > 1 {
+            q.push_str(&format!("{}page={n}", if q.is_empty() { "" } else { "&" }));
+        }
+        listing_url(&q)
+    };
+    let result_count = card_page.total.unwrap_or(0);
+    let page_count = ((result_count + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let shown = results.len() as i64;
+    let pagination = Pagination {
+        page: page_number,
+        page_count,
+        from: if shown == 0 {
+            0
+        } else {
+            (page_number - 1) * PAGE_SIZE + 1
+        },
+        to: (page_number - 1) * PAGE_SIZE + shown,
+        prev_url: (page_number > 1 && shown > 0).then(|| page_url(page_number - 1)),
+        next_url: (page_number < page_count && shown > 0).then(|| page_url(page_number + 1)),
+        past_end: shown == 0 && page_number > 1,
+        first_url: page_url(1),
+    };
+    let mut meta = PageMeta::new(&state, &page_url(page_number), title, description);
+    if pagination.past_end {
+        meta.robots = Some("noindex");
+    }
 
     let content = ListingContent {
         filters,
         selected,
-        result_count: results.len(),
+        result_count,
+        pagination,
         results,
         total_count: options.total_active,
         ignored_count,
@@ -159,6 +220,25 @@ pub async fn list_interviewers(
             .render("public/interviewers/list.html", block, &page)?
             .into_response(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn page_numbers_default_to_one() {
+        use super::requested_page;
+        assert_eq!(requested_page("tech=go&page=3"), 3);
+        for q in [
+            "",
+            "page=0",
+            "page=-2",
+            "page=abc",
+            "page=99999999999999999999",
+            "page=10001",
+        ] {
+            assert_eq!(requested_page(q), 1, "{q}");
+        }
+    }
 }
 
 #[derive(Serialize)]
