@@ -336,3 +336,144 @@ async fn lost_database_connections_recover_without_a_500(pool: PgPool) {
         );
     }
 }
+
+/// Two app instances (processes) on one database, each running the outbox worker: payments
+/// arrive at either, duplicates at both, and every email still goes out exactly once.
+#[sqlx::test]
+async fn two_app_instances_send_each_email_once(pool: PgPool) {
+    use crate::fakes::{FakeCal, FakeStripe, STRIPE_WEBHOOK_SECRET};
+    let stripe = FakeStripe::start().await;
+    let cal = FakeCal::start().await;
+    let database: String = sqlx::query_scalar("select current_database()")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let base_url = std::env::var("DATABASE_URL").expect("DATABASE_URL");
+    let database_url = format!("{}/{database}", base_url.rsplit_once('/').unwrap().0);
+    let a = Server::start(&database_url, &stripe.base, &cal.base).await;
+    let b = Server::start(&database_url, &stripe.base, &cal.base).await;
+    let id = crate::helpers::interviewer("Twin Test")
+        .cal_link("twin/practice")
+        .insert(&pool)
+        .await;
+    sqlx::query("update interviewer set cal_event_type_id = 77 where interviewer_id = $1")
+        .bind(id)
+        .execute(&pool)
+        .await
+        .unwrap();
+
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let origin = crate::helpers::BASE_URL;
+    let run = interview_service::booking::new_public_id();
+    let host = format!("twins-host-{run}@example.com");
+    const N: usize = 6;
+    let mut customers = Vec::new();
+    for i in 0..N {
+        let customer = format!("twins-{i}-{run}@example.com");
+        let uid = format!("uid-twins-{i}-{run}");
+        cal.add_booking(&uid, 77, 72, "pending", &host, &customer);
+        // Alternate instances for every step.
+        let server = if i % 2 == 0 { &a } else { &b };
+        let created = client
+            .post(format!("{}/interviewers/twin-test/book", server.base))
+            .header("Origin", origin)
+            .form(&[("uid", uid.as_str())])
+            .send()
+            .await
+            .unwrap();
+        let details = created.headers()["location"].to_str().unwrap().to_owned();
+        let form = reqwest::multipart::Form::new()
+            .text("name", "Twin Customer")
+            .text("email", customer.clone())
+            .text("background", "Engineer.")
+            .text("interview_focus", "Design.")
+            .part(
+                "resume",
+                reqwest::multipart::Part::bytes(pdf())
+                    .file_name("cv.pdf")
+                    .mime_str("application/pdf")
+                    .unwrap(),
+            );
+        let checkout = client
+            .post(format!("{}{details}", server.base))
+            .header("Origin", origin)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        let session_id = checkout.headers()["location"]
+            .to_str()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_owned();
+        let event = stripe_event(
+            &format!("evt_twins_{i}_{run}"),
+            "checkout.session.completed",
+            stripe.pay(&session_id),
+        )
+        .to_string();
+        // The same event to both instances at once.
+        let deliveries = join_all([&a, &b].map(|s| {
+            let signature = interview_service::integrations::signatures::sign_stripe(
+                event.as_bytes(),
+                STRIPE_WEBHOOK_SECRET,
+                time::OffsetDateTime::now_utc().unix_timestamp(),
+            );
+            client
+                .post(format!("{}/webhooks/stripe", s.base))
+                .header("Stripe-Signature", signature)
+                .body(event.clone())
+                .send()
+        }))
+        .await;
+        assert!(
+            deliveries
+                .iter()
+                .all(|d| d.as_ref().is_ok_and(|r| r.status() == StatusCode::OK))
+        );
+        customers.push(customer);
+    }
+    for customer in &customers {
+        assert_eq!(
+            crate::booking_support::mail_to_eventually(customer, 1)
+                .await
+                .len(),
+            1,
+            "{customer}"
+        );
+    }
+    assert_eq!(
+        crate::booking_support::mail_to_eventually(&host, N)
+            .await
+            .len(),
+        N
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await; // both workers poll every 2 s
+    for customer in &customers {
+        assert_eq!(
+            crate::booking_support::mail_to(customer).await.len(),
+            1,
+            "{customer}: still one"
+        );
+    }
+    assert_eq!(
+        crate::booking_support::mail_to(&host).await.len(),
+        N,
+        "one notification per booking"
+    );
+    let done: i64 = sqlx::query_scalar("select count(*) from job where done_at is not null")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        done,
+        3 * N as i64,
+        "confirm + two emails per booking, each done once"
+    );
+    drop((a, b));
+}

@@ -7,5 +7,6 @@ mod booking_support;
 mod fakes;
 mod faults;
 mod helpers;
+mod properties;
 mod public_site;
 mod query_counts;

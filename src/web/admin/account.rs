@@ -109,7 +109,15 @@ pub async fn log_in(
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, AppError> {
-    let email = form.email.trim().to_owned();
+    // Whatever was typed: no control characters (PostgreSQL text cannot hold NUL) and no more
+    // than an address can be long.
+    let email: String = form
+        .email
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(254)
+        .collect();
     let next = safe_next(form.next.as_deref());
     let ip = session::client_ip(&state, &headers, Some(peer));
     let failed = |error: String| LoginContent {
