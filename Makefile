@@ -22,12 +22,14 @@ E2E_STAFF_PASSWORD ?= e2e staff passphrase
 # developer's DATABASE_URL can't change what compiles. `make sqlx-prepare` refreshes `.sqlx/`.
 export SQLX_OFFLINE := true
 
-.PHONY: help run test test-rust test-e2e lint assets npm-deps postgres chromium sqlx-prepare bench clean
+.PHONY: help run test test-rust test-e2e lint deny audit assets npm-deps postgres chromium sqlx-prepare bench clean
 
 help:
 	@echo "make run     set everything up and serve the site on http://localhost:$${PORT:-8000}"
 	@echo "make test    set everything up and run all tests (Rust unit + integration, Playwright)"
 	@echo "make lint    cargo fmt --check, clippy -D warnings, tsc --noEmit"
+	@echo "make deny    licences, banned crates, sources (part of make test)"
+	@echo "make audit   security advisories for Rust and npm dependencies (needs the network)"
 	@echo "make sqlx-prepare   refresh .sqlx/ after changing a query or migration"
 	@echo "make bench   release build under load (wrk) plus Lighthouse; writes bench/out/report.md"
 
@@ -75,12 +77,26 @@ run: assets postgres
 
 ## Tests -----------------------------------------------------------------------------------
 
-test: lint test-rust test-e2e
+test: lint deny test-rust test-e2e
 
 lint: npm-deps
 	cargo fmt --check
 	cargo clippy --all-targets --locked -- -D warnings
 	npm run --silent typecheck
+
+# Licences, banned crates (no OpenSSL next to our one TLS stack) and sources (crates.io
+# only), from deny.toml. Offline-safe: the advisory database needs the network (make audit).
+CARGO_DENY_VERSION := 0.20.2
+deny:
+	@command -v cargo-deny >/dev/null || cargo install cargo-deny --locked --version $(CARGO_DENY_VERSION)
+	cargo deny --log-level error check licenses bans sources
+
+# Needs the network (the RustSec advisory database, the npm advisory endpoint): run it on a
+# connected machine, not in the offline test run.
+audit: npm-deps
+	@command -v cargo-deny >/dev/null || cargo install cargo-deny --locked --version $(CARGO_DENY_VERSION)
+	cargo deny check advisories
+	npm audit --audit-level=high
 
 test-rust: assets postgres
 	DATABASE_URL=$(TEST_DATABASE_URL) scripts/with-test-services cargo test --locked --all-targets
