@@ -152,8 +152,23 @@ def main():
             lines.append(f"| {path} | lighthouse failed: {s['error']} | | | |")
         else:
             lines.append(f"| {path} | {s.get('performance')} | {s.get('accessibility')} | {s.get('best-practices')} | {s.get('seo')} |")
-    lines += ["", "Aims: every page at least half the static asset's throughput; p99 under 25 ms; peak memory under 64 MB;",
-              "at most 2 queries per page; Lighthouse 100 for accessibility, best practices and SEO, at least 95 for performance."]
+    pages = results[:-1]
+    def verdict(ok):
+        return "met" if ok else "MISSED"
+    lighthouse_ok = all("error" not in sc and sc.get("accessibility") == 100 and sc.get("best-practices") == 100
+                        and sc.get("seo") == 100 and (sc.get("performance") or 0) >= 95 for sc in scores.values())
+    lines += ["", "## Aims", "",
+              f"- every page at least half the static asset's throughput: {verdict(all(r['rps'] >= static_rps / 2 for _, _, r, _ in pages))}",
+              f"- p99 under 25 ms at {CONNECTIONS} connections: {verdict(all((r['p99'] or 1e9) < 25 for _, _, r, _ in pages))}",
+              f"- peak memory under 64 MB: {verdict(memory is not None and memory < 64)}",
+              f"- at most 2 queries per page: {verdict(all(q is not None and q <= 2 for _, _, _, q in pages))}",
+              f"- Lighthouse 100 for accessibility, best practices and SEO, at least 95 for performance: {verdict(lighthouse_ok)}",
+              "",
+              "Where throughput and p99 are missed: the static asset is served from memory, while each page runs one or two",
+              "queries that fold tags and roles into JSON and renders a template, about 1-4 ms of CPU per request on a",
+              "machine whose cores also run PostgreSQL and wrk. What would reach the aims: an in-memory cache of rendered",
+              "anonymous pages invalidated by admin writes (the catalogue changes rarely), and each interviewer's card JSON",
+              "precomputed in a column maintained on write instead of folded per request."]
     report = "\n".join(lines) + "\n"
     with open(os.path.join(OUT, "report.md"), "w") as f:
         f.write(report)
