@@ -1,6 +1,6 @@
 // The cal.com embed double, installed per page: every request to CALCOM_EMBED_ORIGIN is
 // answered here, as cal.com would answer it.
-//   GET  <origin>/embed/embed.js          the loader (cal-embed/embed.js)
+//   GET  <origin>/embed/embed.js          the loader (cal-embed/loader-double.js)
 //   GET  <origin>/<calLink>/embed?...     the booker shown in the iframe (cal-embed/booker.html)
 //   POST <origin>/__double/bookings       the booker's "Confirm": creates a pending booking in
 //                                         the fake cal.com API, hosted by `hostEmail`
@@ -10,7 +10,7 @@ import type { Page, Route } from "@playwright/test";
 
 import { CAL_EVENT_TYPES, CALCOM_API_BASE_URL, CALCOM_EMBED_ORIGIN } from "./settings";
 
-const embedJs = readFileSync(new URL("./cal-embed/embed.js", import.meta.url), "utf8");
+const embedJs = readFileSync(new URL("./cal-embed/loader-double.js", import.meta.url), "utf8");
 const bookerHtml = readFileSync(new URL("./cal-embed/booker.html", import.meta.url), "utf8");
 
 export interface CalEmbedOptions {

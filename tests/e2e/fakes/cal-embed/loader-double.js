@@ -1,4 +1,5 @@
-// The cal.com embed loader double, served as `<origin>/embed/embed.js` to the browser tests.
+// The cal.com embed loader double, written for these tests (not cal.com code), served as
+// `<origin>/embed/embed.js` to the browser tests.
 // It follows @calcom/embed-core 1.5.3 (dist/embed/embed.js) for everything a page can see:
 //   - it takes over the queues that @calcom/embed-snippet's `window.Cal` stub filled
 //     (`Cal.q`, `Cal.ns[ns].q`, with `["initNamespace", ns]` on the global queue) and then
