@@ -62,6 +62,31 @@ pub enum PaidOutcome {
     UnknownBooking,
 }
 
+/// Queues a refund of `payment_intent`, once per payment whatever causes it.
+async fn queue_refund(
+    conn: &mut PgConnection,
+    booking: &bookings::BookingView,
+    payment_intent: &str,
+    amount_minor: i64,
+    marks_booking_refunded: bool,
+) -> sqlx::Result<()> {
+    let job = RefundJob {
+        booking_id: booking.booking_id,
+        public_id: booking.public_id.clone(),
+        payment_intent: payment_intent.to_owned(),
+        amount_minor,
+        marks_booking_refunded,
+    };
+    jobs::enqueue(
+        conn,
+        JOB_STRIPE_REFUND,
+        &format!("refund:{payment_intent}"),
+        &job,
+    )
+    .await?;
+    Ok(())
+}
+
 async fn queue_email(
     services: &Services,
     conn: &mut PgConnection,
@@ -157,18 +182,12 @@ pub async fn mark_paid(
             status = booking.status.as_db(),
             "refunding a payment the booking cannot take"
         );
-        let job = RefundJob {
-            booking_id,
-            public_id: booking.public_id.clone(),
-            payment_intent: payment_intent.to_owned(),
-            amount_minor: booking.price_minor.into(),
-            marks_booking_refunded: false,
-        };
-        jobs::enqueue(
+        queue_refund(
             &mut tx,
-            JOB_STRIPE_REFUND,
-            &format!("refund:{payment_intent}"),
-            &job,
+            &booking,
+            payment_intent,
+            booking.price_minor.into(),
+            false,
         )
         .await?;
         PaidOutcome::Refunding
@@ -268,20 +287,7 @@ pub async fn cancel(
     .await?;
     if was_paid {
         if let (true, Some(payment_intent)) = (refund > 0, booking.payment_intent_id.as_deref()) {
-            let job = RefundJob {
-                booking_id,
-                public_id: booking.public_id.clone(),
-                payment_intent: payment_intent.to_owned(),
-                amount_minor: refund,
-                marks_booking_refunded: true,
-            };
-            jobs::enqueue(
-                &mut tx,
-                JOB_STRIPE_REFUND,
-                &format!("refund:{payment_intent}"),
-                &job,
-            )
-            .await?;
+            queue_refund(&mut tx, &booking, payment_intent, refund, true).await?;
         }
         let booking = bookings::view_by_id(&mut tx, booking_id)
             .await?
@@ -342,18 +348,12 @@ pub async fn refund_under_guarantee(
     if !bookings::set_guarantee_refund(&mut tx, booking_id, booking.price_minor, reason).await? {
         return Ok(false);
     }
-    let job = RefundJob {
-        booking_id,
-        public_id: booking.public_id.clone(),
-        payment_intent: payment_intent.clone(),
-        amount_minor: booking.price_minor.into(),
-        marks_booking_refunded: true,
-    };
-    jobs::enqueue(
+    queue_refund(
         &mut tx,
-        JOB_STRIPE_REFUND,
-        &format!("refund:{payment_intent}"),
-        &job,
+        &booking,
+        &payment_intent,
+        booking.price_minor.into(),
+        true,
     )
     .await?;
     let booking = bookings::view_by_id(&mut tx, booking_id)

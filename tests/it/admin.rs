@@ -1049,12 +1049,7 @@ async fn staff_manage_testimonials_and_companies(pool: PgPool) {
 #[sqlx::test]
 async fn the_create_staff_command_makes_an_account_that_can_sign_in(pool: PgPool) {
     use std::io::Write;
-    let database: String = sqlx::query_scalar("select current_database()")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL");
-    let url = format!("{}/{database}", base.rsplit_once('/').unwrap().0);
+    let url = crate::helpers::database_url_of(&pool).await;
     let run = |email: &str, stdin: &str| {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_interview-service"))
             .args(["create-staff", "--email", email, "--name", "First Staff"])

@@ -269,16 +269,9 @@ impl World {
         mail_to(address).await
     }
 
-    /// Waits (up to 10 s) until `count` emails for `address` have arrived, and returns them.
+    /// Waits until `count` emails for `address` have arrived, and returns them.
     pub async fn wait_for_mail(&self, address: &str, count: usize) -> Vec<Value> {
-        for _ in 0..100 {
-            let mail = mail_to(address).await;
-            if mail.len() >= count {
-                return mail;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        mail_to(address).await
+        mail_to_eventually(address, count).await
     }
 }
 
@@ -320,10 +313,9 @@ pub fn pdf() -> Vec<u8> {
     b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".to_vec()
 }
 
-/// The test bucket, read directly.
-pub async fn stored_objects(prefix: &str) -> Vec<String> {
-    use futures_util::TryStreamExt;
-    let store = AmazonS3Builder::new()
+/// The test bucket (s3rver), read directly.
+fn test_bucket() -> impl ObjectStore {
+    AmazonS3Builder::new()
         .with_endpoint(env("TEST_S3_ENDPOINT"))
         .with_allow_http(true)
         .with_bucket_name("interview-test")
@@ -332,23 +324,19 @@ pub async fn stored_objects(prefix: &str) -> Vec<String> {
         .with_secret_access_key("S3RVER")
         .with_virtual_hosted_style_request(false)
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+pub async fn stored_objects(prefix: &str) -> Vec<String> {
+    use futures_util::TryStreamExt;
+    let store = test_bucket();
     let prefix = Path::from(prefix);
     let listed: Vec<_> = store.list(Some(&prefix)).try_collect().await.unwrap();
     listed.into_iter().map(|m| m.location.to_string()).collect()
 }
 
 pub async fn read_object(key: &str) -> Vec<u8> {
-    let store = AmazonS3Builder::new()
-        .with_endpoint(env("TEST_S3_ENDPOINT"))
-        .with_allow_http(true)
-        .with_bucket_name("interview-test")
-        .with_region("us-east-1")
-        .with_access_key_id("S3RVER")
-        .with_secret_access_key("S3RVER")
-        .with_virtual_hosted_style_request(false)
-        .build()
-        .unwrap();
+    let store = test_bucket();
     store
         .get(&Path::from(key))
         .await

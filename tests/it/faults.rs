@@ -178,12 +178,7 @@ async fn a_server_killed_between_payment_and_webhook_recovers_with_one_email(poo
     use crate::fakes::{FakeCal, FakeStripe, STRIPE_WEBHOOK_SECRET};
     let stripe = FakeStripe::start().await;
     let cal = FakeCal::start().await;
-    let database: String = sqlx::query_scalar("select current_database()")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    let base_url = std::env::var("DATABASE_URL").expect("DATABASE_URL");
-    let database_url = format!("{}/{database}", base_url.rsplit_once('/').unwrap().0);
+    let database_url = crate::helpers::database_url_of(&pool).await;
     // The server migrates the database itself; then the catalogue.
     let first = Server::start(&database_url, &stripe.base, &cal.base).await;
     crate::helpers::tag(&pool, "technology", "go", "Go").await;
@@ -344,12 +339,7 @@ async fn two_app_instances_send_each_email_once(pool: PgPool) {
     use crate::fakes::{FakeCal, FakeStripe, STRIPE_WEBHOOK_SECRET};
     let stripe = FakeStripe::start().await;
     let cal = FakeCal::start().await;
-    let database: String = sqlx::query_scalar("select current_database()")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    let base_url = std::env::var("DATABASE_URL").expect("DATABASE_URL");
-    let database_url = format!("{}/{database}", base_url.rsplit_once('/').unwrap().0);
+    let database_url = crate::helpers::database_url_of(&pool).await;
     let a = Server::start(&database_url, &stripe.base, &cal.base).await;
     let b = Server::start(&database_url, &stripe.base, &cal.base).await;
     let id = crate::helpers::interviewer("Twin Test")

@@ -344,3 +344,14 @@ pub async fn small_catalogue(pool: &PgPool) {
         .insert(pool)
         .await;
 }
+
+/// A URL for the database of `pool` (each `#[sqlx::test]` has its own), for processes the
+/// test starts itself.
+pub async fn database_url_of(pool: &PgPool) -> String {
+    let database: String = sqlx::query_scalar("select current_database()")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL");
+    format!("{}/{database}", base.rsplit_once('/').unwrap().0)
+}

@@ -411,12 +411,16 @@ async fn save(
         profiles::set_cal_api_key(&mut tx, interviewer_id, None, None).await?;
     }
     tx.commit().await?;
-    let back = if staff_view {
+    Ok(Redirect::to(&saved_url(interviewer_id, staff_view)).into_response())
+}
+
+/// Where a successful save returns to: the same profile form, saying it was saved.
+fn saved_url(interviewer_id: i64, staff_view: bool) -> String {
+    if staff_view {
         format!("/admin/interviewers/{interviewer_id}/profile?saved=1")
     } else {
         "/admin/profile?saved=1".to_owned()
-    };
-    Ok(Redirect::to(&back).into_response())
+    }
 }
 
 /// Looks the event type up in cal.com and checks it holds slots while unpaid. Returns the
@@ -501,12 +505,7 @@ async fn upload_photo(
     let key = format!("photos/{}-{}.jpg", profile.slug, &tokens::new_token()[..12]);
     state.storage.put(&key, jpeg).await?;
     profiles::set_photo(&state.pool, interviewer_id, &format!("/media/{key}")).await?;
-    let back = if staff_view {
-        format!("/admin/interviewers/{interviewer_id}/profile?saved=1")
-    } else {
-        "/admin/profile?saved=1".to_owned()
-    };
-    Ok(Redirect::to(&back).into_response())
+    Ok(Redirect::to(&saved_url(interviewer_id, staff_view)).into_response())
 }
 
 /// Checks the upload is a JPEG, PNG or WebP by its content, then crops it to a centred
