@@ -5,10 +5,14 @@
 use axum::Router;
 use serde::Serialize;
 
-/// URL paths of the assets every page links to, content-hashed for cache busting.
+/// URL paths of the assets the pages link to, content-hashed for cache busting.
 #[derive(Clone, Debug, Serialize)]
 pub struct AssetUrls {
+    /// The public site's stylesheet (`templates/base.html`); nothing of the admin panel.
     pub css: String,
+    /// The admin panel's stylesheet (`templates/admin/layout.html`), kept out of `css` so
+    /// public visitors never download it.
+    pub admin_css: String,
     pub js: String,
     pub favicon: String,
 }
@@ -22,6 +26,7 @@ pub fn router_and_urls() -> (Router, AssetUrls) {
     let url = |plain: &str| format!("/static{}", manifest.get(plain).unwrap_or(plain));
     let urls = AssetUrls {
         css: url("/app.css"),
+        admin_css: url("/admin.css"),
         js: url("/app.js"),
         favicon: url("/favicon.svg"),
     };

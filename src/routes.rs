@@ -1,10 +1,16 @@
 //! THE route table, grouped by audience. Paths here are the public contract in design.md §4.
+//!
+//! Each entry says who may use the route ([`Access`]); the router is built from the same
+//! table, so the authorization tests (`tests/it/authz.rs`) can walk every route and fail
+//! when one is added without a test case.
 
 use axum::{
     Router,
     extract::DefaultBodyLimit,
+    handler::Handler,
+    http::Method,
     middleware,
-    routing::{get, post},
+    routing::{MethodRouter, get, post},
 };
 
 use crate::web::{
@@ -19,123 +25,223 @@ use crate::web::{
 /// Webhook bodies are small JSON documents; this leaves room for Stripe's larger objects.
 const WEBHOOK_BODY_LIMIT: usize = 1024 * 1024;
 
-pub fn router(state: AppState) -> Router {
-    Router::new()
+/// Who a route is for. The extractor a handler takes enforces it (`Admin`, `Staff`); this is
+/// the same fact written where tests can read it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, no session: the public site, the booking flow, media, SEO, health.
+    Public,
+    /// Stripe and cal.com, authenticated by the body's signature instead of a session.
+    Webhook,
+    /// The admin panel's doors, usable signed out: sign in, sign out, password links.
+    AdminDoor,
+    /// Any signed-in admin user (an interviewer sees only their own objects).
+    SignedIn,
+    /// Staff only; for anyone else the route does not exist (404).
+    Staff,
+}
+
+/// One method on one path.
+pub struct Route {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+    handler: MethodRouter<AppState>,
+}
+
+impl Route {
+    fn get<H, T>(path: &'static str, access: Access, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        Self {
+            method: Method::GET,
+            path,
+            access,
+            handler: get(handler),
+        }
+    }
+
+    fn post<H, T>(path: &'static str, access: Access, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        Self {
+            method: Method::POST,
+            path,
+            access,
+            handler: post(handler),
+        }
+    }
+
+    /// Raises the request body limit for this route (uploads, webhooks).
+    fn body_limit(mut self, bytes: usize) -> Self {
+        self.handler = self.handler.layer(DefaultBodyLimit::max(bytes));
+        self
+    }
+}
+
+/// Every route of the application, in the order a reader meets them.
+pub fn table() -> Vec<Route> {
+    use Access::*;
+    vec![
         // Public site
-        .route("/", get(home::show_home))
-        .route("/interviewers", get(interviewers::list_interviewers))
-        .route("/interviewers/{slug}", get(interviewers::show_interviewer))
+        Route::get("/", Public, home::show_home),
+        Route::get("/interviewers", Public, interviewers::list_interviewers),
+        Route::get(
+            "/interviewers/{slug}",
+            Public,
+            interviewers::show_interviewer,
+        ),
         // Booking flow
-        .route(
+        Route::get(
             "/interviewers/{slug}/book",
-            get(booking::show_booking_page).post(booking::create_booking),
-        )
-        .route(
-            "/bookings/{id}/details",
-            get(booking::show_details)
-                .post(booking::submit_details)
-                .layer(DefaultBodyLimit::max(booking::DETAILS_BODY_LIMIT)),
-        )
-        .route("/bookings/{id}/thanks", get(booking::show_thanks))
+            Public,
+            booking::show_booking_page,
+        ),
+        Route::post("/interviewers/{slug}/book", Public, booking::create_booking),
+        Route::get("/bookings/{id}/details", Public, booking::show_details),
+        Route::post("/bookings/{id}/details", Public, booking::submit_details)
+            .body_limit(booking::DETAILS_BODY_LIMIT),
+        Route::get("/bookings/{id}/thanks", Public, booking::show_thanks),
         // Webhooks (signed; exempt from the CSRF origin check)
-        .route(
+        Route::post(
             "/webhooks/stripe",
-            post(webhooks::stripe::receive_stripe_event)
-                .layer(DefaultBodyLimit::max(WEBHOOK_BODY_LIMIT)),
+            Webhook,
+            webhooks::stripe::receive_stripe_event,
         )
-        .route(
+        .body_limit(WEBHOOK_BODY_LIMIT),
+        Route::post(
             "/webhooks/calcom",
-            post(webhooks::calcom::receive_calcom_event)
-                .layer(DefaultBodyLimit::max(WEBHOOK_BODY_LIMIT)),
+            Webhook,
+            webhooks::calcom::receive_calcom_event,
         )
+        .body_limit(WEBHOOK_BODY_LIMIT),
         // Admin panel: signing in and accounts
-        .route("/admin", get(bookings::admin_home))
-        .route(
-            "/admin/login",
-            get(account::show_login).post(account::log_in),
-        )
-        .route("/admin/logout", post(account::log_out))
-        .route(
-            "/admin/account/password",
-            get(account::show_change_password).post(account::change_password),
-        )
-        .route(
+        Route::get("/admin/login", AdminDoor, account::show_login),
+        Route::post("/admin/login", AdminDoor, account::log_in),
+        Route::post("/admin/logout", AdminDoor, account::log_out),
+        Route::get(
             "/admin/password/forgot",
-            get(account::show_forgot_password).post(account::request_password_reset),
-        )
-        .route(
+            AdminDoor,
+            account::show_forgot_password,
+        ),
+        Route::post(
+            "/admin/password/forgot",
+            AdminDoor,
+            account::request_password_reset,
+        ),
+        Route::get(
             "/admin/password/set/{token}",
-            get(account::show_set_password).post(account::set_password),
-        )
+            AdminDoor,
+            account::show_set_password,
+        ),
+        Route::post(
+            "/admin/password/set/{token}",
+            AdminDoor,
+            account::set_password,
+        ),
+        Route::get(
+            "/admin/account/password",
+            SignedIn,
+            account::show_change_password,
+        ),
+        Route::post(
+            "/admin/account/password",
+            SignedIn,
+            account::change_password,
+        ),
         // Admin panel: an interviewer's own bookings and profile (staff: everyone's)
-        .route("/admin/bookings", get(bookings::list_bookings))
-        .route("/admin/bookings/{id}", get(bookings::show_booking))
-        .route(
+        Route::get("/admin", SignedIn, bookings::admin_home),
+        Route::get("/admin/bookings", SignedIn, bookings::list_bookings),
+        Route::get("/admin/bookings/{id}", SignedIn, bookings::show_booking),
+        Route::get(
             "/admin/bookings/{id}/resume",
-            get(bookings::download_resume),
-        )
-        .route(
+            SignedIn,
+            bookings::download_resume,
+        ),
+        Route::post(
             "/admin/bookings/{id}/acknowledge",
-            post(bookings::acknowledge_booking),
-        )
-        .route(
+            SignedIn,
+            bookings::acknowledge_booking,
+        ),
+        Route::post(
             "/admin/bookings/{id}/refund",
-            post(bookings::refund_booking),
-        )
-        .route(
-            "/admin/profile",
-            get(profile::show_own_profile).post(profile::update_own_profile),
-        )
-        .route(
-            "/admin/profile/photo",
-            post(profile::upload_own_photo).layer(DefaultBodyLimit::max(profile::PHOTO_BODY_LIMIT)),
-        )
+            Staff,
+            bookings::refund_booking,
+        ),
+        Route::get("/admin/profile", SignedIn, profile::show_own_profile),
+        Route::post("/admin/profile", SignedIn, profile::update_own_profile),
+        Route::post("/admin/profile/photo", SignedIn, profile::upload_own_photo)
+            .body_limit(profile::PHOTO_BODY_LIMIT),
         // Admin panel: staff only
-        .route(
-            "/admin/interviewers",
-            get(staff::list_interviewers).post(staff::invite_interviewer),
-        )
-        .route(
+        Route::get("/admin/interviewers", Staff, staff::list_interviewers),
+        Route::post("/admin/interviewers", Staff, staff::invite_interviewer),
+        Route::get(
             "/admin/interviewers/{id}/profile",
-            get(profile::show_profile_for_staff).post(profile::update_profile_for_staff),
-        )
-        .route(
+            Staff,
+            profile::show_profile_for_staff,
+        ),
+        Route::post(
+            "/admin/interviewers/{id}/profile",
+            Staff,
+            profile::update_profile_for_staff,
+        ),
+        Route::post(
             "/admin/interviewers/{id}/photo",
-            post(profile::upload_photo_for_staff)
-                .layer(DefaultBodyLimit::max(profile::PHOTO_BODY_LIMIT)),
+            Staff,
+            profile::upload_photo_for_staff,
         )
-        .route(
+        .body_limit(profile::PHOTO_BODY_LIMIT),
+        Route::post(
             "/admin/interviewers/{id}/deactivate",
-            post(staff::deactivate_interviewer),
-        )
-        .route(
+            Staff,
+            staff::deactivate_interviewer,
+        ),
+        Route::post(
             "/admin/interviewers/{id}/activate",
-            post(staff::activate_interviewer),
-        )
-        .route(
+            Staff,
+            staff::activate_interviewer,
+        ),
+        Route::post(
             "/admin/interviewers/{id}/listing",
-            post(staff::update_listing),
-        )
-        .route("/admin/tags", get(staff::list_tags))
-        .route("/admin/tags/{id}/rename", post(staff::rename_tag))
-        .route("/admin/tags/merge", post(staff::merge_tags))
-        .route("/admin/content", get(staff::show_content))
-        .route("/admin/testimonials", post(staff::create_testimonial))
-        .route("/admin/testimonials/{id}", post(staff::update_testimonial))
-        .route(
+            Staff,
+            staff::update_listing,
+        ),
+        Route::get("/admin/tags", Staff, staff::list_tags),
+        Route::post("/admin/tags/{id}/rename", Staff, staff::rename_tag),
+        Route::post("/admin/tags/merge", Staff, staff::merge_tags),
+        Route::get("/admin/content", Staff, staff::show_content),
+        Route::post("/admin/testimonials", Staff, staff::create_testimonial),
+        Route::post("/admin/testimonials/{id}", Staff, staff::update_testimonial),
+        Route::post(
             "/admin/testimonials/{id}/delete",
-            post(staff::delete_testimonial),
-        )
-        .route("/admin/companies", post(staff::create_company))
-        .route("/admin/companies/{id}", post(staff::update_company))
-        .route("/admin/companies/{id}/delete", post(staff::delete_company))
+            Staff,
+            staff::delete_testimonial,
+        ),
+        Route::post("/admin/companies", Staff, staff::create_company),
+        Route::post("/admin/companies/{id}", Staff, staff::update_company),
+        Route::post("/admin/companies/{id}/delete", Staff, staff::delete_company),
         // Public media (interviewer photos)
-        .route("/media/photos/{name}", get(profile::serve_photo))
+        Route::get("/media/photos/{name}", Public, profile::serve_photo),
         // Search engines
-        .route("/robots.txt", get(seo::robots_txt))
-        .route("/sitemap.xml", get(seo::sitemap_xml))
+        Route::get("/robots.txt", Public, seo::robots_txt),
+        Route::get("/sitemap.xml", Public, seo::sitemap_xml),
         // Operations
-        .route("/healthz", get(health::healthz))
+        Route::get("/healthz", Public, health::healthz),
+    ]
+}
+
+pub fn router(state: AppState) -> Router {
+    let router = table()
+        .into_iter()
+        // Two methods on one path merge into one method router.
+        .fold(Router::new(), |router, route| {
+            router.route(route.path, route.handler)
+        });
+    router
         .fallback(page::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), render_errors))
         .with_state(state)

@@ -19,6 +19,7 @@ use tower_http::{
 use tokio::sync::Notify;
 
 use crate::{
+    app::Services,
     assets,
     config::Config,
     db,
@@ -29,7 +30,7 @@ use crate::{
     web::{AppState, csrf, security},
 };
 
-/// Largest request body outside the routes that raise it (uploads, later).
+/// Largest request body outside the routes that raise it (uploads, webhooks).
 const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -58,26 +59,23 @@ impl Application {
         let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
         let (asset_router, asset_urls) = assets::router_and_urls();
         let http = integrations::http_client();
-        let state = AppState {
+        let services = Services {
             stripe: StripeClient::new(&config.stripe, http.clone()),
             calcom: CalClient::new(&config.calcom, http),
             storage: Storage::from_config(&config)?,
             wake_worker: Arc::new(Notify::new()),
             pool,
             templates: Arc::new(Templates::new()),
-            assets: Arc::new(asset_urls),
             config: Arc::new(config),
         };
-        if state.config.run_worker {
+        if services.config.run_worker {
             let worker = Worker {
-                services: state.services(),
-                mailer: Mailer::from_config(&state.config)?,
-                stripe: state.stripe.clone(),
-                calcom: state.calcom.clone(),
-                wake: state.wake_worker.clone(),
+                mailer: Mailer::from_config(&services.config)?,
+                services: services.clone(),
             };
             tokio::spawn(worker.run());
         }
+        let state = AppState::new(services, asset_urls);
         let router = with_middleware(routes::router(state.clone()).merge(asset_router), &state);
         let addr = SocketAddr::new(state.config.host, state.config.port);
         let listener = TcpListener::bind(addr)

@@ -52,24 +52,47 @@ struct QueryTally {
 }
 
 /// Counts `sqlx::query` events into the tally of the request being served, if any.
+///
+/// Not counted: sqlx's own lookups of our enum types in `pg_catalog.pg_type`, which it runs
+/// once per connection the first time a statement uses `booking_status` or `tag_kind`. They
+/// belong to the connection, not to the page that happened to be first on it.
 pub struct QueryCountLayer;
+
+/// Whether a statement is one of sqlx's type-catalogue lookups (see [`QueryCountLayer`]).
+fn is_type_lookup(sql: &str) -> bool {
+    sql.contains("pg_catalog.pg_type") || sql.contains("::regtype::oid")
+}
 
 impl<S: Subscriber> Layer<S> for QueryCountLayer {
     fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
-        struct Elapsed(f64);
-        impl Visit for Elapsed {
+        #[derive(Default)]
+        struct Statement {
+            elapsed_secs: f64,
+            type_lookup: bool,
+        }
+        impl Visit for Statement {
             fn record_f64(&mut self, field: &tracing::field::Field, value: f64) {
                 if field.name() == "elapsed_secs" {
-                    self.0 = value;
+                    self.elapsed_secs = value;
+                }
+            }
+            fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+                if matches!(field.name(), "summary" | "db.statement") && is_type_lookup(value) {
+                    self.type_lookup = true;
                 }
             }
             fn record_debug(&mut self, _: &tracing::field::Field, _: &dyn std::fmt::Debug) {}
         }
-        let mut elapsed = Elapsed(0.0);
-        event.record(&mut elapsed);
+        let mut statement = Statement::default();
+        event.record(&mut statement);
+        if statement.type_lookup {
+            return;
+        }
         let _ = QUERIES.try_with(|tally| {
             tally.count.set(tally.count.get() + 1);
-            tally.seconds.set(tally.seconds.get() + elapsed.0);
+            tally
+                .seconds
+                .set(tally.seconds.get() + statement.elapsed_secs);
         });
     }
 }

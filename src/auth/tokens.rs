@@ -9,6 +9,18 @@ pub fn new_token() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// 26 lowercase base-32 characters: 130 random bits, safe in URLs and unguessable. The id
+/// of a booking in every link to it (the link is the customer's credential).
+pub fn new_public_id() -> String {
+    const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+    let mut bytes = [0u8; 26];
+    aws_lc_rs::rand::fill(&mut bytes).expect("the system random source works");
+    bytes
+        .iter()
+        .map(|b| ALPHABET[usize::from(b & 31)] as char)
+        .collect()
+}
+
 /// What the database keeps instead of the token itself.
 pub fn token_hash(token: &str) -> String {
     crate::integrations::signatures::sha256_hex(token.as_bytes())
@@ -32,5 +44,16 @@ mod tests {
         assert_ne!(a, new_token());
         assert_eq!(token_hash(&a).len(), 64);
         assert!(!looks_like_token("short"));
+    }
+
+    #[test]
+    fn public_ids_are_26_base32_characters_and_differ() {
+        let a = new_public_id();
+        assert_eq!(a.len(), 26);
+        assert!(
+            a.bytes()
+                .all(|c| c.is_ascii_lowercase() || (b'2'..=b'7').contains(&c))
+        );
+        assert_ne!(a, new_public_id());
     }
 }

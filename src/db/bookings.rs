@@ -1,11 +1,11 @@
-//! SQL for bookings. Status changes go through [`transition`], called only from
-//! `crate::booking::lifecycle`.
+//! SQL for bookings and their Checkout Sessions. Status changes go through [`transition`],
+//! called only from `crate::app::lifecycle`.
 
 use sqlx::{PgConnection, PgPool, types::Json};
 use time::OffsetDateTime;
 
 use super::catalogue::TagRow;
-use crate::domain::{BookingStatus, booking_details::BookingDetails};
+use crate::domain::{BookingStatus, CancelledBy, Currency, Money, booking_details::BookingDetails};
 
 /// The interviewer as the booking page and booking creation need them.
 pub struct BookingTarget {
@@ -14,8 +14,7 @@ pub struct BookingTarget {
     pub name: String,
     pub headline: String,
     pub photo_url: Option<String>,
-    pub rate_minor: i32,
-    pub currency: String,
+    pub rate: Money,
     pub cal_event_type_id: Option<i64>,
     pub cal_link: Option<String>,
     pub tags: Vec<TagRow>,
@@ -25,7 +24,7 @@ pub async fn booking_target(pool: &PgPool, slug: &str) -> sqlx::Result<Option<Bo
     let row = sqlx::query!(
         r#"select c.interviewer_id as "interviewer_id!", c.slug as "slug!", c.name as "name!",
                   c.headline as "headline!", c.photo_url, c.rate_minor as "rate_minor!",
-                  c.currency as "currency!", i.cal_event_type_id, i.cal_link,
+                  c.currency as "currency!: Currency", i.cal_event_type_id, i.cal_link,
                   c.tags as "tags!: Json<Vec<TagRow>>"
            from interviewer_card c join interviewer i using (interviewer_id)
            where c.slug = $1 and c.is_active"#,
@@ -39,8 +38,7 @@ pub async fn booking_target(pool: &PgPool, slug: &str) -> sqlx::Result<Option<Bo
         name: r.name,
         headline: r.headline,
         photo_url: r.photo_url,
-        rate_minor: r.rate_minor,
-        currency: r.currency,
+        rate: Money::new(r.rate_minor.into(), r.currency),
         cal_event_type_id: r.cal_event_type_id,
         cal_link: r.cal_link,
         tags: r.tags.0,
@@ -57,8 +55,7 @@ pub struct NewBooking<'a> {
     pub customer_time_zone: Option<&'a str>,
     pub customer_name: Option<&'a str>,
     pub customer_email: Option<&'a str>,
-    pub price_minor: i32,
-    pub currency: &'a str,
+    pub price: Money,
     pub hold_minutes: i32,
 }
 
@@ -81,8 +78,8 @@ pub async fn insert_or_find(pool: &PgPool, new: &NewBooking<'_>) -> sqlx::Result
         new.customer_time_zone,
         new.customer_name,
         new.customer_email,
-        new.price_minor,
-        new.currency,
+        i32::try_from(new.price.minor).map_err(|e| sqlx::Error::Encode(Box::new(e)))?,
+        new.price.currency as Currency,
         new.hold_minutes
     )
     .fetch_optional(pool)
@@ -121,8 +118,8 @@ pub struct BookingView {
     pub starts_at: OffsetDateTime,
     pub ends_at: OffsetDateTime,
     pub hold_expires_at: OffsetDateTime,
-    pub price_minor: i32,
-    pub currency: String,
+    /// What the customer pays: the interviewer's rate when the booking was made.
+    pub price: Money,
     pub customer_name: Option<String>,
     pub customer_email: Option<String>,
     pub customer_time_zone: Option<String>,
@@ -138,13 +135,17 @@ pub struct BookingView {
     pub checkout_session_id: Option<String>,
     pub checkout_url: Option<String>,
     pub checkout_fingerprint: Option<String>,
+    pub checkout_expires_at: Option<OffsetDateTime>,
     pub checkout_attempt: i32,
+    /// Set while a request is replacing the Checkout Session (see [`take_checkout_lease`]).
+    pub checkout_lease_until: Option<OffsetDateTime>,
     pub payment_intent_id: Option<String>,
     pub host_email: Option<String>,
     pub cal_booking_uid: String,
-    pub cancelled_by: Option<String>,
+    pub cancelled_by: Option<CancelledBy>,
     pub cancellation_reason: Option<String>,
-    pub refund_minor: Option<i32>,
+    /// What is owed back, once decided (in the booking's currency).
+    pub refund: Option<Money>,
     pub refund_reason: Option<String>,
     pub refunded_at: Option<OffsetDateTime>,
     pub paid_at: Option<OffsetDateTime>,
@@ -161,13 +162,15 @@ pub struct BookingView {
 macro_rules! booking_view_query {
     ($where:literal, $arg:expr) => {
         sqlx::query!(
-            r#"select b.booking_id, b.public_id, b.status::text as "status!", b.starts_at, b.ends_at,
-                      b.hold_expires_at, b.price_minor, b.currency, b.customer_name, b.customer_email,
+            r#"select b.booking_id, b.public_id, b.status as "status: BookingStatus", b.starts_at, b.ends_at,
+                      b.hold_expires_at, b.price_minor, b.currency as "currency: Currency",
+                      b.customer_name, b.customer_email,
                       b.customer_time_zone, b.background, b.interview_focus, b.chosen_technologies,
                       b.chosen_subject, b.target_companies, b.extra_information, b.resume_key,
                       b.resume_filename, b.details_submitted_at, b.checkout_session_id,
-                      b.checkout_url, b.checkout_fingerprint, b.checkout_attempt, b.payment_intent_id, b.host_email, b.cal_booking_uid,
-                      b.cancelled_by, b.cancellation_reason, b.refund_minor, b.refund_reason,
+                      b.checkout_url, b.checkout_fingerprint, b.checkout_expires_at, b.checkout_attempt,
+                      b.checkout_lease_until, b.payment_intent_id, b.host_email, b.cal_booking_uid,
+                      b.cancelled_by as "cancelled_by: CancelledBy", b.cancellation_reason, b.refund_minor, b.refund_reason,
                       b.refunded_at, b.paid_at, b.acknowledged_at, b.acknowledgement_note,
                       b.interviewer_id,
                       c.slug as "interviewer_slug!", c.name as "interviewer_name!",
@@ -185,12 +188,11 @@ macro_rules! into_view {
         BookingView {
             booking_id: r.booking_id,
             public_id: r.public_id,
-            status: BookingStatus::from_db(&r.status).unwrap_or(BookingStatus::Held),
+            status: r.status,
             starts_at: r.starts_at,
             ends_at: r.ends_at,
             hold_expires_at: r.hold_expires_at,
-            price_minor: r.price_minor,
-            currency: r.currency,
+            price: Money::new(r.price_minor.into(), r.currency),
             customer_name: r.customer_name,
             customer_email: r.customer_email,
             customer_time_zone: r.customer_time_zone,
@@ -206,13 +208,15 @@ macro_rules! into_view {
             checkout_session_id: r.checkout_session_id,
             checkout_url: r.checkout_url,
             checkout_fingerprint: r.checkout_fingerprint,
+            checkout_expires_at: r.checkout_expires_at,
             checkout_attempt: r.checkout_attempt,
+            checkout_lease_until: r.checkout_lease_until,
             payment_intent_id: r.payment_intent_id,
             host_email: r.host_email,
             cal_booking_uid: r.cal_booking_uid,
             cancelled_by: r.cancelled_by,
             cancellation_reason: r.cancellation_reason,
-            refund_minor: r.refund_minor,
+            refund: r.refund_minor.map(|m| Money::new(m.into(), r.currency)),
             refund_reason: r.refund_reason,
             refunded_at: r.refunded_at,
             paid_at: r.paid_at,
@@ -266,23 +270,22 @@ pub async fn view_for_admin(
 /// One row of the admin booking list.
 pub struct AdminBookingRow {
     pub public_id: String,
-    pub status: String,
+    pub status: BookingStatus,
     pub starts_at: OffsetDateTime,
     pub customer_name: Option<String>,
     pub customer_time_zone: Option<String>,
     pub interviewer_name: String,
-    pub price_minor: i32,
-    pub currency: String,
+    pub price: Money,
     pub acknowledged_at: Option<OffsetDateTime>,
 }
 
 /// Bookings an admin may see, soonest upcoming first, then the rest newest first. Interviewers
 /// see their paid, cancelled and refunded bookings; staff see every status.
 pub async fn admin_list(pool: &PgPool, scope: Option<i64>) -> sqlx::Result<Vec<AdminBookingRow>> {
-    sqlx::query_as!(
-        AdminBookingRow,
-        r#"select b.public_id, b.status::text as "status!", b.starts_at, b.customer_name, b.customer_time_zone,
-                  i.name as interviewer_name, b.price_minor, b.currency, b.acknowledged_at
+    let rows = sqlx::query!(
+        r#"select b.public_id, b.status as "status: BookingStatus", b.starts_at, b.customer_name,
+                  b.customer_time_zone, i.name as interviewer_name, b.price_minor,
+                  b.currency as "currency: Currency", b.acknowledged_at
            from booking b join interviewer i using (interviewer_id)
            where ($1::bigint is null or b.interviewer_id = $1)
              and ($1::bigint is null or b.status in ('paid', 'cancelled', 'refunded'))
@@ -293,7 +296,20 @@ pub async fn admin_list(pool: &PgPool, scope: Option<i64>) -> sqlx::Result<Vec<A
         scope
     )
     .fetch_all(pool)
-    .await
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| AdminBookingRow {
+            public_id: r.public_id,
+            status: r.status,
+            starts_at: r.starts_at,
+            customer_name: r.customer_name,
+            customer_time_zone: r.customer_time_zone,
+            interviewer_name: r.interviewer_name,
+            price: Money::new(r.price_minor.into(), r.currency),
+            acknowledged_at: r.acknowledged_at,
+        })
+        .collect())
 }
 
 /// Records the interviewer's acknowledgement once; `false` if already done or not paid.
@@ -316,14 +332,14 @@ pub async fn acknowledge(
 pub async fn set_guarantee_refund(
     conn: &mut PgConnection,
     booking_id: i64,
-    amount_minor: i32,
+    amount: Money,
     reason: &str,
 ) -> sqlx::Result<bool> {
     let done = sqlx::query!(
         "update booking set refund_minor = $2, refund_reason = $3
          where booking_id = $1 and status = 'paid' and refund_reason is null",
         booking_id,
-        amount_minor,
+        minor_i32(amount)?,
         reason
     )
     .execute(conn)
@@ -331,7 +347,13 @@ pub async fn set_guarantee_refund(
     Ok(done.rows_affected() == 1)
 }
 
-/// Locks the booking row for the rest of the transaction and returns its current view.
+/// The `integer` minor units of a booking amount (prices are far below `i32::MAX`).
+fn minor_i32(amount: Money) -> sqlx::Result<i32> {
+    i32::try_from(amount.minor).map_err(|e| sqlx::Error::Encode(Box::new(e)))
+}
+
+/// Locks the booking row for the rest of the transaction, waiting for other holders. Only
+/// for short transactions that make no outside call.
 pub async fn lock(conn: &mut PgConnection, booking_id: i64) -> sqlx::Result<()> {
     sqlx::query!(
         "select booking_id from booking where booking_id = $1 for update",
@@ -340,6 +362,19 @@ pub async fn lock(conn: &mut PgConnection, booking_id: i64) -> sqlx::Result<()> 
     .fetch_one(conn)
     .await?;
     Ok(())
+}
+
+/// Locks the booking row if nobody holds it; `false` at once otherwise. Requests that would
+/// queue behind each other (a burst of submissions of one booking) use this, so a waiting
+/// request never sits on a pooled connection other visitors need.
+pub async fn try_lock(conn: &mut PgConnection, booking_id: i64) -> sqlx::Result<bool> {
+    Ok(sqlx::query_scalar!(
+        "select booking_id from booking where booking_id = $1 for update skip locked",
+        booking_id
+    )
+    .fetch_optional(conn)
+    .await?
+    .is_some())
 }
 
 pub async fn booking_id_by_public_id(
@@ -414,38 +449,142 @@ pub async fn save_details(
     Ok(())
 }
 
-/// Counts a new attempt at creating a Checkout Session (its number goes into the idempotency
-/// key, so a retry after a failure is a new request, not Stripe's cached failure).
-pub async fn next_checkout_attempt(conn: &mut PgConnection, booking_id: i64) -> sqlx::Result<i32> {
+/// Takes the checkout lease (caller holds the row lock): a new attempt number, which goes
+/// into Stripe's idempotency key, so a retry after a failure is a new request rather than
+/// Stripe's cached failure; and the current session detached, so nothing that happens to it
+/// from now on (its expiry, above all) can end the booking. Returns the attempt number.
+pub async fn take_checkout_lease(
+    conn: &mut PgConnection,
+    booking_id: i64,
+    lease_seconds: i32,
+) -> sqlx::Result<i32> {
     sqlx::query_scalar!(
-        "update booking set checkout_attempt = checkout_attempt + 1 where booking_id = $1 returning checkout_attempt",
-        booking_id
+        "update booking set checkout_attempt = checkout_attempt + 1,
+                checkout_lease_until = now() + make_interval(secs => $2),
+                checkout_session_id = null, checkout_url = null, checkout_fingerprint = null,
+                checkout_expires_at = null
+         where booking_id = $1 returning checkout_attempt",
+        booking_id,
+        f64::from(lease_seconds)
     )
     .fetch_one(conn)
     .await
 }
 
-/// Records a new Checkout Session and extends the hold to cover it.
+/// Ends attempt `attempt`'s lease without a new session (Stripe failed, or the old session
+/// turned out paid).
+pub async fn release_checkout_lease(
+    pool: &PgPool,
+    booking_id: i64,
+    attempt: i32,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update booking set checkout_lease_until = null
+         where booking_id = $1 and checkout_attempt = $2",
+        booking_id,
+        attempt
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Puts back the session attempt `attempt` detached, when it could not be closed (it stays
+/// open at Stripe, so it stays the booking's), and ends the lease.
+pub async fn reattach_checkout(
+    pool: &PgPool,
+    booking_id: i64,
+    attempt: i32,
+    session_id: &str,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update booking b set checkout_session_id = s.session_id, checkout_url = s.url,
+                checkout_fingerprint = s.fingerprint, checkout_expires_at = s.expires_at,
+                checkout_lease_until = null
+         from checkout_session s
+         where b.booking_id = $1 and b.checkout_attempt = $2 and b.checkout_session_id is null
+           and s.session_id = $3 and s.booking_id = b.booking_id",
+        booking_id,
+        attempt,
+        session_id
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// A Checkout Session as Stripe created it for attempt `attempt`.
+pub struct NewCheckout<'a> {
+    pub session_id: &'a str,
+    pub attempt: i32,
+    pub amount: Money,
+    pub url: &'a str,
+    pub fingerprint: &'a str,
+    pub expires_at: OffsetDateTime,
+}
+
+/// Records the session as the booking's current one and extends the hold to cover it, but
+/// only while `attempt` is still the booking's latest (caller holds the row lock). `false`
+/// when a newer attempt took over: the caller must close its session.
 pub async fn record_checkout(
     conn: &mut PgConnection,
     booking_id: i64,
-    session_id: &str,
-    url: Option<&str>,
-    fingerprint: &str,
-    session_expires_at: OffsetDateTime,
-) -> sqlx::Result<()> {
+    checkout: &NewCheckout<'_>,
+) -> sqlx::Result<bool> {
     sqlx::query!(
-        "update booking set checkout_session_id = $2, checkout_url = $3, checkout_fingerprint = $4,
-                checkout_started_at = now(),
-                hold_expires_at = greatest(hold_expires_at, $5::timestamptz + interval '5 minutes')
-         where booking_id = $1",
+        "insert into checkout_session (session_id, booking_id, attempt, amount_minor, currency, url, fingerprint, expires_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8)
+         on conflict (session_id) do nothing",
+        checkout.session_id,
         booking_id,
-        session_id,
-        url,
-        fingerprint,
-        session_expires_at
+        checkout.attempt,
+        checkout.amount.minor,
+        checkout.amount.currency as Currency,
+        checkout.url,
+        checkout.fingerprint,
+        checkout.expires_at
+    )
+    .execute(&mut *conn)
+    .await?;
+    let recorded = sqlx::query!(
+        "update booking set checkout_session_id = $3, checkout_url = $4, checkout_fingerprint = $5,
+                checkout_expires_at = $6, checkout_started_at = now(), checkout_lease_until = null,
+                hold_expires_at = greatest(hold_expires_at, $6::timestamptz + interval '5 minutes')
+         where booking_id = $1 and checkout_attempt = $2",
+        booking_id,
+        checkout.attempt,
+        checkout.session_id,
+        checkout.url,
+        checkout.fingerprint,
+        checkout.expires_at
     )
     .execute(conn)
+    .await?;
+    Ok(recorded.rows_affected() == 1)
+}
+
+/// The booking's sessions that may still take a payment, newest first.
+pub async fn open_checkout_sessions(pool: &PgPool, booking_id: i64) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar!(
+        "select session_id from checkout_session where booking_id = $1 and closed_at is null
+         order by attempt desc",
+        booking_id
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// The session can no longer take a payment (we expired it, or Stripe says it completed or
+/// expired).
+pub async fn close_checkout_session(
+    db: impl sqlx::PgExecutor<'_>,
+    session_id: &str,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update checkout_session set closed_at = coalesce(closed_at, now()) where session_id = $1",
+        session_id
+    )
+    .execute(db)
     .await?;
     Ok(())
 }
@@ -458,13 +597,11 @@ pub async fn transition(
     from: &[BookingStatus],
     to: BookingStatus,
 ) -> sqlx::Result<bool> {
-    let from: Vec<String> = from.iter().map(|s| s.as_db().to_owned()).collect();
     let moved = sqlx::query!(
-        "update booking set status = $3::text::booking_status
-         where booking_id = $1 and status::text = any($2)",
+        "update booking set status = $3 where booking_id = $1 and status = any($2)",
         booking_id,
-        &from,
-        to.as_db()
+        from as &[BookingStatus],
+        to as BookingStatus
     )
     .execute(conn)
     .await?;
@@ -493,17 +630,17 @@ pub async fn set_paid(
 pub async fn set_cancelled(
     conn: &mut PgConnection,
     booking_id: i64,
-    by: &str,
+    by: CancelledBy,
     reason: Option<&str>,
-    refund_minor: Option<i32>,
+    refund: Option<Money>,
 ) -> sqlx::Result<()> {
     sqlx::query!(
         "update booking set cancelled_at = now(), cancelled_by = $2, cancellation_reason = $3, refund_minor = $4
          where booking_id = $1",
         booking_id,
-        by,
+        by as CancelledBy,
         reason,
-        refund_minor
+        refund.map(minor_i32).transpose()?
     )
     .execute(conn)
     .await?;
@@ -553,11 +690,13 @@ pub async fn reschedule(
     Ok(())
 }
 
-/// Unpaid bookings whose hold has run out, oldest first.
+/// Unpaid bookings whose hold has run out, oldest first; not those a request is opening a
+/// Checkout Session for right now.
 pub async fn expired_holds(pool: &PgPool, limit: i64) -> sqlx::Result<Vec<i64>> {
     sqlx::query_scalar!(
         "select booking_id from booking
          where status in ('held', 'awaiting_payment') and hold_expires_at < now()
+           and (checkout_lease_until is null or checkout_lease_until < now())
          order by hold_expires_at limit $1",
         limit
     )

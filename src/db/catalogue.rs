@@ -8,10 +8,11 @@ use serde::Deserialize;
 use sqlx::{PgPool, types::Json};
 use time::OffsetDateTime;
 
+use crate::domain::{Currency, TagKind};
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct TagRow {
-    /// `technology` or `subject` (the `tag_kind` enum as text).
-    pub kind: String,
+    pub kind: TagKind,
     pub slug: String,
     pub name: String,
 }
@@ -30,7 +31,7 @@ pub struct CardRow {
     pub headline: String,
     pub photo_url: Option<String>,
     pub rate_minor: i32,
-    pub currency: String,
+    pub currency: Currency,
     pub tags: Vec<TagRow>,
     /// Up to three, most recent first.
     pub recent_roles: Vec<RoleRow>,
@@ -55,7 +56,7 @@ pub struct CompanyRow {
 #[derive(Debug, Clone, Deserialize)]
 pub struct PriceRow {
     pub rate_minor: i64,
-    pub currency: String,
+    pub currency: Currency,
 }
 
 pub struct HomePage {
@@ -114,7 +115,7 @@ pub async fn home_page(pool: &PgPool) -> sqlx::Result<HomePage> {
 #[derive(Debug, Clone, Deserialize)]
 pub struct FilterTagRow {
     pub tag_id: i64,
-    pub kind: String,
+    pub kind: TagKind,
     pub slug: String,
     pub name: String,
     /// Listed interviewers carrying this tag.
@@ -179,7 +180,7 @@ pub async fn cards_with_all_tags(
             select interviewer_id from matching order by display_order, name limit $2 offset $3
         )
         select c.slug as "slug!", c.name as "name!", c.headline as "headline!", c.photo_url,
-               c.rate_minor as "rate_minor!", c.currency as "currency!",
+               c.rate_minor as "rate_minor!", c.currency as "currency!: Currency",
                c.tags as "tags!: Json<Vec<TagRow>>", c.recent_roles as "recent_roles!: Json<Vec<RoleRow>>",
                (select count(*) from matching) as "total!"
         from page join interviewer_card c using (interviewer_id)
@@ -224,7 +225,7 @@ pub struct ProfileRow {
     pub bio_is_markdown: bool,
     pub photo_url: Option<String>,
     pub rate_minor: i32,
-    pub currency: String,
+    pub currency: Currency,
     pub cal_link: Option<String>,
     pub tags: Vec<TagRow>,
     pub history: Vec<HistoryRow>,
@@ -234,7 +235,7 @@ pub struct ProfileRow {
 pub async fn profile(pool: &PgPool, slug: &str) -> sqlx::Result<Option<ProfileRow>> {
     let row = sqlx::query!(
         r#"
-        select i.slug, i.name, i.headline, i.bio, i.bio_is_markdown, i.photo_url, i.rate_minor, i.currency, i.cal_link,
+        select i.slug, i.name, i.headline, i.bio, i.bio_is_markdown, i.photo_url, i.rate_minor, i.currency as "currency: Currency", i.cal_link,
                c.tags as "tags!: Json<Vec<TagRow>>",
                coalesce((select json_agg(json_build_object('company', w.company, 'role', w.role,
                                                            'period', w.period, 'summary', w.summary)

@@ -5,7 +5,7 @@ use sqlx::{PgConnection, PgPool, types::Json};
 
 use super::catalogue::HistoryRow;
 use crate::domain::{
-    TagKind,
+    Currency, TagKind,
     profile::{HistoryInput, NewTag, ProfileUpdate},
 };
 
@@ -18,7 +18,7 @@ pub struct EditableProfile {
     pub bio_is_markdown: bool,
     pub photo_url: Option<String>,
     pub rate_minor: i32,
-    pub currency: String,
+    pub currency: Currency,
     pub time_zone: String,
     pub is_active: bool,
     pub is_featured: bool,
@@ -38,7 +38,7 @@ pub async fn editable_profile(
     sqlx::query_as!(
         EditableProfile,
         r#"select i.interviewer_id, i.slug, i.name, i.headline, i.bio, i.bio_is_markdown, i.photo_url, i.rate_minor,
-                  i.currency, i.time_zone, i.is_active, i.is_featured, i.display_order, i.cal_event_type_id, i.cal_link,
+                  i.currency as "currency: Currency", i.time_zone, i.is_active, i.is_featured, i.display_order, i.cal_event_type_id, i.cal_link,
                   i.cal_api_key_encrypted, i.cal_api_key_hint,
                   coalesce((select array_agg(tag_id order by tag_id) from interviewer_tag t where t.interviewer_id = i.interviewer_id), '{}') as "tag_ids!",
                   coalesce((select json_agg(json_build_object('company', w.company, 'role', w.role, 'period', w.period, 'summary', w.summary) order by w.position)
@@ -53,7 +53,7 @@ pub async fn editable_profile(
 #[derive(Debug, Clone, Deserialize)]
 pub struct TagOption {
     pub tag_id: i64,
-    pub kind: String,
+    pub kind: TagKind,
     pub slug: String,
     pub name: String,
     /// Interviewers (listed or not) carrying the tag.
@@ -63,7 +63,7 @@ pub struct TagOption {
 pub async fn all_tags(pool: &PgPool) -> sqlx::Result<Vec<TagOption>> {
     sqlx::query_as!(
         TagOption,
-        r#"select t.tag_id, t.kind::text as "kind!", t.slug, t.name, count(it.interviewer_id) as "uses!"
+        r#"select t.tag_id, t.kind as "kind: TagKind", t.slug, t.name, count(it.interviewer_id) as "uses!"
            from tag t left join interviewer_tag it using (tag_id)
            group by t.tag_id order by t.kind, lower(t.name)"#
     )
@@ -71,35 +71,40 @@ pub async fn all_tags(pool: &PgPool) -> sqlx::Result<Vec<TagOption>> {
     .await
 }
 
-/// Creates a tag, or finds the existing one with the same slug. Err(existing kind) when the
-/// slug belongs to a tag of the other kind.
-pub async fn find_or_create_tag(
-    conn: &mut PgConnection,
-    tag: &NewTag,
-) -> sqlx::Result<Result<i64, String>> {
+/// What [`find_or_create_tag`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TagLookup {
+    /// The tag (existing or just created).
+    Found(i64),
+    /// The slug belongs to a tag of this other kind.
+    OtherKind(TagKind),
+}
+
+/// Creates a tag, or finds the existing one with the same slug.
+pub async fn find_or_create_tag(conn: &mut PgConnection, tag: &NewTag) -> sqlx::Result<TagLookup> {
     let existing = sqlx::query!(
-        r#"select tag_id, kind::text as "kind!" from tag where slug = $1"#,
+        r#"select tag_id, kind as "kind: TagKind" from tag where slug = $1"#,
         tag.slug.as_str()
     )
     .fetch_optional(&mut *conn)
     .await?;
     if let Some(row) = existing {
-        return Ok(if row.kind == tag.kind.as_db() {
-            Ok(row.tag_id)
+        return Ok(if row.kind == tag.kind {
+            TagLookup::Found(row.tag_id)
         } else {
-            Err(row.kind)
+            TagLookup::OtherKind(row.kind)
         });
     }
     let id = sqlx::query_scalar!(
-        "insert into tag (kind, slug, name) values ($1::text::tag_kind, $2, $3)
+        "insert into tag (kind, slug, name) values ($1, $2, $3)
          on conflict (slug) do update set slug = excluded.slug returning tag_id",
-        tag.kind.as_db(),
+        tag.kind as TagKind,
         tag.slug.as_str(),
         tag.name
     )
     .fetch_one(conn)
     .await?;
-    Ok(Ok(id))
+    Ok(TagLookup::Found(id))
 }
 
 /// Writes the whole profile: fields, tags and history, in the caller's transaction.
@@ -120,7 +125,7 @@ pub async fn save_profile(
         update.bio,
         update.bio_is_markdown,
         update.rate_minor,
-        update.currency.code(),
+        update.currency as Currency,
         update.time_zone,
         update.is_active,
         update.cal_event_type_id,
@@ -207,8 +212,4 @@ pub async fn set_photo(pool: &PgPool, interviewer_id: i64, photo_url: &str) -> s
     .execute(pool)
     .await?;
     Ok(())
-}
-
-pub fn kind_of(tag: &TagOption) -> Option<TagKind> {
-    TagKind::from_db(&tag.kind)
 }

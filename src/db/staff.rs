@@ -233,13 +233,23 @@ pub async fn companies(pool: &PgPool) -> sqlx::Result<Vec<CompanyRow>> {
     .await
 }
 
-/// Creates or updates a company; `Ok(false)` when the name is already taken.
+/// What saving a company did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompanySaved {
+    Saved,
+    /// No company with that id.
+    NotFound,
+    /// Another company has that name (`company_name_key`).
+    NameTaken,
+}
+
+/// Creates (`id` `None`) or updates a company.
 pub async fn save_company(
     pool: &PgPool,
     id: Option<i64>,
     name: &str,
     order: i32,
-) -> sqlx::Result<Result<bool, ()>> {
+) -> sqlx::Result<CompanySaved> {
     let result = match id {
         None => {
             sqlx::query!(
@@ -262,8 +272,11 @@ pub async fn save_company(
         }
     };
     match result {
-        Ok(done) => Ok(Ok(done.rows_affected() == 1)),
-        Err(sqlx::Error::Database(e)) if e.constraint() == Some("company_name_key") => Ok(Err(())),
+        Ok(done) if done.rows_affected() == 1 => Ok(CompanySaved::Saved),
+        Ok(_) => Ok(CompanySaved::NotFound),
+        Err(sqlx::Error::Database(e)) if e.constraint() == Some("company_name_key") => {
+            Ok(CompanySaved::NameTaken)
+        }
         Err(e) => Err(e),
     }
 }

@@ -1,9 +1,18 @@
 //! Booking statuses, which transitions are allowed, and the refund policy. Pure rules; the
-//! database side of each transition lives in `crate::booking::lifecycle`.
+//! database side of each transition lives in `crate::app::lifecycle`.
 
 use time::{Duration, OffsetDateTime};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+use super::forms::Limit;
+
+/// The interviewer's note when acknowledging a booking (emailed to the customer).
+pub const MAX_ACKNOWLEDGEMENT_NOTE: Limit = Limit(1000);
+/// Staff's reason for a guarantee refund (kept for the record).
+pub const MAX_REFUND_REASON: Limit = Limit(1000);
+
+/// The `booking_status` PostgreSQL enum, read and written as itself (never through text).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
+#[sqlx(type_name = "booking_status", rename_all = "snake_case")]
 pub enum BookingStatus {
     Held,
     AwaitingPayment,
@@ -25,16 +34,16 @@ impl BookingStatus {
         }
     }
 
-    pub fn from_db(value: &str) -> Option<Self> {
-        Some(match value {
-            "held" => BookingStatus::Held,
-            "awaiting_payment" => BookingStatus::AwaitingPayment,
-            "paid" => BookingStatus::Paid,
-            "expired" => BookingStatus::Expired,
-            "cancelled" => BookingStatus::Cancelled,
-            "refunded" => BookingStatus::Refunded,
-            _ => return None,
-        })
+    /// What the admin panel calls this status.
+    pub fn label(self) -> &'static str {
+        match self {
+            BookingStatus::Held => "Slot held, no details yet",
+            BookingStatus::AwaitingPayment => "Awaiting payment",
+            BookingStatus::Paid => "Paid",
+            BookingStatus::Expired => "Expired unpaid",
+            BookingStatus::Cancelled => "Cancelled",
+            BookingStatus::Refunded => "Refunded",
+        }
     }
 
     /// Not paid yet, and still holding the slot.
@@ -64,6 +73,7 @@ impl BookingStatus {
     }
 }
 
+/// Who cancelled a booking (the `booking.cancelled_by` text column).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CancelledBy {
     Customer,
@@ -76,6 +86,39 @@ impl CancelledBy {
             CancelledBy::Customer => "customer",
             CancelledBy::Interviewer => "interviewer",
         }
+    }
+
+    pub fn from_db(value: &str) -> Option<Self> {
+        match value {
+            "customer" => Some(CancelledBy::Customer),
+            "interviewer" => Some(CancelledBy::Interviewer),
+            _ => None,
+        }
+    }
+}
+
+impl sqlx::Type<sqlx::Postgres> for CancelledBy {
+    fn type_info() -> sqlx::postgres::PgTypeInfo {
+        <&str as sqlx::Type<sqlx::Postgres>>::type_info()
+    }
+    fn compatible(ty: &sqlx::postgres::PgTypeInfo) -> bool {
+        <&str as sqlx::Type<sqlx::Postgres>>::compatible(ty)
+    }
+}
+
+impl<'r> sqlx::Decode<'r, sqlx::Postgres> for CancelledBy {
+    fn decode(value: sqlx::postgres::PgValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        let text = <&str as sqlx::Decode<sqlx::Postgres>>::decode(value)?;
+        CancelledBy::from_db(text).ok_or_else(|| format!("unknown canceller: {text:?}").into())
+    }
+}
+
+impl sqlx::Encode<'_, sqlx::Postgres> for CancelledBy {
+    fn encode_by_ref(
+        &self,
+        buf: &mut sqlx::postgres::PgArgumentBuffer,
+    ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        <&str as sqlx::Encode<sqlx::Postgres>>::encode(self.as_db(), buf)
     }
 }
 
@@ -106,14 +149,6 @@ mod tests {
     use BookingStatus::*;
 
     const ALL: [BookingStatus; 6] = [Held, AwaitingPayment, Paid, Expired, Cancelled, Refunded];
-
-    #[test]
-    fn statuses_round_trip_through_the_database_names() {
-        for status in ALL {
-            assert_eq!(BookingStatus::from_db(status.as_db()), Some(status));
-        }
-        assert_eq!(BookingStatus::from_db("confirmed"), None);
-    }
 
     #[test]
     fn paid_bookings_never_expire_and_refunds_need_a_payment() {

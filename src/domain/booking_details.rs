@@ -1,13 +1,11 @@
 //! The customer's details form: limits, validation into [`BookingDetails`], and the resume
 //! check (a real PDF by content, at most 10 MB).
 
-use std::collections::BTreeMap;
-
 use super::EmailAddress;
 
-pub const MAX_NAME: usize = 120;
-pub const MAX_LONG_TEXT: usize = 4000;
-pub const MAX_TARGET_COMPANIES: usize = 500;
+pub const MAX_NAME: Limit = Limit(120);
+pub const MAX_LONG_TEXT: Limit = Limit(4000);
+pub const MAX_TARGET_COMPANIES: Limit = Limit(500);
 pub const MAX_RESUME_BYTES: usize = 10 * 1024 * 1024;
 
 /// The form as submitted, before validation. Unknown fields are never read.
@@ -36,38 +34,18 @@ pub struct BookingDetails {
     pub extra_information: Option<String>,
 }
 
-/// Field name -> message, shown next to the field.
-pub type FieldErrors = BTreeMap<&'static str, String>;
+use super::forms::Limit;
+pub use super::forms::{FieldErrors, clean_text};
 
-/// Trims, normalises line endings and drops control characters other than newlines and tabs.
-pub fn clean_text(input: &str) -> String {
-    input
-        .replace("\r\n", "\n")
-        .replace('\r', "\n")
-        .chars()
-        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
-        .collect::<String>()
-        .trim()
-        .to_owned()
-}
-
-fn check_length(
-    errors: &mut FieldErrors,
-    field: &'static str,
-    value: &str,
-    max: usize,
-    required: Option<&str>,
-) {
-    let chars = value.chars().count();
-    if chars == 0 {
-        if let Some(message) = required {
-            errors.insert(field, message.to_owned());
-        }
-    } else if chars > max {
-        errors.insert(
-            field,
-            format!("Please keep this under {max} characters (it is {chars})."),
-        );
+/// Keeps a display name for an uploaded file: the last path segment, printable, at most 120
+/// characters.
+pub fn clean_filename(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = base.chars().filter(|c| !c.is_control()).take(120).collect();
+    if cleaned.trim().is_empty() {
+        "resume.pdf".to_owned()
+    } else {
+        cleaned
     }
 }
 
@@ -83,11 +61,10 @@ pub fn validate(
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
-    check_length(
+    MAX_NAME.check(
         &mut errors,
         "name",
         &name,
-        MAX_NAME,
         Some("Please tell us your name."),
     );
     let email = EmailAddress::parse(&input.email);
@@ -100,37 +77,23 @@ pub fn validate(
         errors.insert("email", message.to_owned());
     }
     let background = clean_text(&input.background);
-    check_length(
+    MAX_LONG_TEXT.check(
         &mut errors,
         "background",
         &background,
-        MAX_LONG_TEXT,
         Some("A few lines about your experience help your interviewer prepare."),
     );
     let interview_focus = clean_text(&input.interview_focus);
-    check_length(
+    MAX_LONG_TEXT.check(
         &mut errors,
         "interview_focus",
         &interview_focus,
-        MAX_LONG_TEXT,
         Some("Tell your interviewer what you want to be interviewed on."),
     );
     let target_companies = clean_text(&input.target_companies);
-    check_length(
-        &mut errors,
-        "target_companies",
-        &target_companies,
-        MAX_TARGET_COMPANIES,
-        None,
-    );
+    MAX_TARGET_COMPANIES.check(&mut errors, "target_companies", &target_companies, None);
     let extra_information = clean_text(&input.extra_information);
-    check_length(
-        &mut errors,
-        "extra_information",
-        &extra_information,
-        MAX_LONG_TEXT,
-        None,
-    );
+    MAX_LONG_TEXT.check(&mut errors, "extra_information", &extra_information, None);
 
     // Only this interviewer's own tags; kept in the interviewer's order, without repeats.
     if input.technologies.iter().any(|t| !technologies.contains(t)) {
@@ -245,10 +208,10 @@ mod tests {
             name: " ".into(),
             email: "ada@".into(),
             background: "".into(),
-            interview_focus: "x".repeat(MAX_LONG_TEXT + 1),
+            interview_focus: "x".repeat(MAX_LONG_TEXT.0 + 1),
             technologies: vec!["Cobol".into()],
             subject: "Frontend".into(),
-            target_companies: "y".repeat(MAX_TARGET_COMPANIES + 1),
+            target_companies: "y".repeat(MAX_TARGET_COMPANIES.0 + 1),
             extra_information: "\u{0}".into(),
         };
         let errors = validate(&bad, &tech, &subjects).unwrap_err();

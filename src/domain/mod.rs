@@ -3,7 +3,9 @@
 pub mod avatar;
 pub mod booking;
 pub mod booking_details;
+pub mod content;
 pub mod email;
+pub mod forms;
 pub mod markdown;
 pub mod money;
 pub mod profile;

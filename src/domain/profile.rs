@@ -2,12 +2,15 @@
 
 use super::{
     Currency, Slug, TagKind,
-    booking_details::{FieldErrors, clean_text},
+    forms::{FieldErrors, Limit, clean_line, clean_text},
 };
 
 /// Currencies offered in the rate field (all supported by Stripe Checkout).
 pub const CURRENCIES: &[&str] = &["USD", "EUR", "GBP", "CAD", "AUD", "CHF", "SGD", "JPY"];
 pub const MAX_HISTORY: usize = 12;
+pub const MAX_NAME: Limit = Limit(120);
+pub const MAX_HEADLINE: Limit = Limit(160);
+pub const MAX_BIO: Limit = Limit(8000);
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct HistoryInput {
@@ -101,30 +104,20 @@ fn split_names(input: &str) -> Vec<String> {
 
 pub fn validate(input: &ProfileInput) -> Result<ProfileUpdate, FieldErrors> {
     let mut errors = FieldErrors::new();
-    let name = clean_text(&input.name)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    if name.is_empty() || name.chars().count() > 120 {
-        errors.insert(
-            "name",
-            "Please give your name (up to 120 characters).".to_owned(),
-        );
-    }
-    let headline = clean_text(&input.headline)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    if headline.chars().count() > 160 {
+    let name = clean_line(&input.name);
+    MAX_NAME.check(&mut errors, "name", &name, Some("Please give your name."));
+    let headline = clean_line(&input.headline);
+    if !MAX_HEADLINE.allows(&headline) {
         errors.insert(
             "headline",
-            "Keep the headline under 160 characters: it is one line on your card.".to_owned(),
+            format!(
+                "{} It is one line on your card.",
+                MAX_HEADLINE.message(&headline)
+            ),
         );
     }
     let bio = clean_text(&input.bio);
-    if bio.chars().count() > 8000 {
-        errors.insert("bio", "Keep the bio under 8000 characters.".to_owned());
-    }
+    MAX_BIO.check(&mut errors, "bio", &bio, None);
     let currency = match Currency::parse(&input.currency) {
         Some(c) if CURRENCIES.contains(&c.code()) => Some(c),
         _ => {

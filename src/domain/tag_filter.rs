@@ -12,7 +12,22 @@ use super::Slug;
 /// More tags than anyone can usefully combine; beyond this, values are ignored.
 pub const MAX_TAGS_PER_KIND: usize = 20;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// The `tag_kind` PostgreSQL enum; in JSON (tags folded into a row) its lowercase name.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    sqlx::Type,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[sqlx(type_name = "tag_kind", rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
 pub enum TagKind {
     Technology,
     Subject,
@@ -27,19 +42,11 @@ impl TagKind {
         }
     }
 
-    /// The value of the `tag_kind` database enum.
+    /// The value of the `tag_kind` database enum, as templates and messages name it.
     pub fn as_db(self) -> &'static str {
         match self {
             TagKind::Technology => "technology",
             TagKind::Subject => "subject",
-        }
-    }
-
-    pub fn from_db(value: &str) -> Option<Self> {
-        match value {
-            "technology" => Some(TagKind::Technology),
-            "subject" => Some(TagKind::Subject),
-            _ => None,
         }
     }
 }

@@ -5,7 +5,10 @@
 use serde::Deserialize;
 
 use super::{CallError, error_for_status};
-use crate::config::{Secret, StripeConfig};
+use crate::{
+    config::{Secret, StripeConfig},
+    domain::Money,
+};
 
 /// The API version our parameters and parsing were written against.
 pub const API_VERSION: &str = "2026-03-25.dahlia";
@@ -21,9 +24,7 @@ pub struct StripeClient {
 #[derive(Debug, Clone)]
 pub struct NewCheckoutSession {
     pub booking_public_id: String,
-    pub amount_minor: i64,
-    /// ISO 4217, any case (sent lowercase).
-    pub currency: String,
+    pub amount: Money,
     pub product_name: String,
     pub product_description: String,
     pub customer_email: String,
@@ -111,11 +112,11 @@ impl StripeClient {
             pair("line_items[0][quantity]", "1"),
             pair(
                 "line_items[0][price_data][currency]",
-                &new.currency.to_lowercase(),
+                &new.amount.currency.code().to_lowercase(),
             ),
             pair(
                 "line_items[0][price_data][unit_amount]",
-                &new.amount_minor.to_string(),
+                &new.amount.minor.to_string(),
             ),
             pair(
                 "line_items[0][price_data][product_data][name]",

@@ -1,17 +1,16 @@
 //! Background work, Postgres-backed and safe with several app instances:
 //!
 //! - the outbox: emails, cal.com confirm/decline calls and Stripe refunds queued by
-//!   `booking::lifecycle`, each retried with exponential backoff until it succeeds;
+//!   `app::lifecycle` and `app::accounts`, each retried with exponential backoff until it succeeds;
 //! - expiring unpaid holds (declining the cal.com booking, so the slot is free again);
 //! - reconciling payments: asking Stripe about open sessions in case a webhook was missed.
 
-use std::{sync::Arc, time::Duration};
-
-use tokio::sync::Notify;
+use std::time::Duration;
 
 use crate::{
-    booking::{
+    app::{
         Services,
+        booking::close_session,
         lifecycle::{
             self, CalJob, JOB_CAL_CONFIRM, JOB_CAL_DECLINE, JOB_EMAIL, JOB_STRIPE_REFUND, RefundJob,
         },
@@ -19,9 +18,7 @@ use crate::{
     db::{bookings, jobs},
     integrations::{
         CallError,
-        calcom::CalClient,
         mail::{Mailer, OutgoingEmail},
-        stripe::StripeClient,
     },
 };
 
@@ -32,15 +29,12 @@ const MAX_ATTEMPTS: i32 = 15;
 const IDLE_POLL: Duration = Duration::from_secs(2);
 const SWEEP_EVERY: Duration = Duration::from_secs(30);
 
-/// Everything the worker talks to.
+/// Everything the worker talks to. `services.wake_worker` is poked by whoever queues work
+/// (after their transaction commits), so it runs now rather than at the next poll.
 #[derive(Clone)]
 pub struct Worker {
     pub services: Services,
     pub mailer: Mailer,
-    pub stripe: StripeClient,
-    pub calcom: CalClient,
-    /// Poked when a request queues work, so it runs now rather than at the next poll.
-    pub wake: Arc<Notify>,
 }
 
 /// Seconds until the next attempt: 5 s, 10 s, 20 s ... capped at one hour.
@@ -65,7 +59,7 @@ impl Worker {
                 Ok(false) => {}
                 Err(err) => tracing::warn!(error = ?err, "job queue unavailable; will retry"),
             }
-            let _ = tokio::time::timeout(IDLE_POLL, self.wake.notified()).await;
+            let _ = tokio::time::timeout(IDLE_POLL, self.services.wake_worker.notified()).await;
         }
     }
 
@@ -108,7 +102,8 @@ impl Worker {
             JOB_CAL_CONFIRM => {
                 let job: CalJob = parse(payload)?;
                 let key = self.cal_key(job.interviewer_id).await?;
-                self.calcom
+                self.services
+                    .calcom
                     .confirm_booking(&job.uid, &key)
                     .await
                     .map_err(JobError::from)?;
@@ -120,7 +115,12 @@ impl Worker {
                 let job: CalJob = parse(payload)?;
                 let key = self.cal_key(job.interviewer_id).await?;
                 let reason = "The slot was not paid for in time, so it has been released.";
-                match self.calcom.decline_booking(&job.uid, reason, &key).await {
+                match self
+                    .services
+                    .calcom
+                    .decline_booking(&job.uid, reason, &key)
+                    .await
+                {
                     Ok(()) => {}
                     // Already cancelled or declined in cal.com: the slot is free either way.
                     Err(CallError::Rejected {
@@ -136,7 +136,8 @@ impl Worker {
             JOB_STRIPE_REFUND => {
                 let job: RefundJob = parse(payload)?;
                 let key = format!("refund:{}:{}", job.public_id, job.payment_intent);
-                self.stripe
+                self.services
+                    .stripe
                     .create_refund(&job.payment_intent, job.amount_minor, &job.public_id, &key)
                     .await
                     .map_err(JobError::from)?;
@@ -153,7 +154,8 @@ impl Worker {
 
     /// The cal.com key that can act on this interviewer's bookings.
     async fn cal_key(&self, interviewer_id: i64) -> Result<crate::config::Secret, JobError> {
-        crate::booking::cal_key_for(&self.services.pool, &self.services.config, interviewer_id)
+        self.services
+            .cal_key_for(interviewer_id)
             .await
             .map_err(JobError::retry)?
             .ok_or_else(|| {
@@ -171,9 +173,14 @@ impl Worker {
         for booking_id in bookings::expired_holds(pool, 50).await? {
             self.settle_unpaid(booking_id).await?;
         }
-        if self.stripe.is_configured() {
+        if self.services.stripe.is_configured() {
             for (booking_id, session_id) in bookings::take_payments_to_reconcile(pool, 20).await? {
-                match self.stripe.retrieve_checkout_session(&session_id).await {
+                match self
+                    .services
+                    .stripe
+                    .retrieve_checkout_session(&session_id)
+                    .await
+                {
                     Ok(session) if session.is_paid() => {
                         tracing::warn!(
                             booking.id = booking_id,
@@ -197,44 +204,36 @@ impl Worker {
         Ok(())
     }
 
-    /// A hold ran out: unless Stripe has the money after all, expire the booking (closing its
-    /// Checkout Session first, so it can no longer be paid).
+    /// A hold ran out: unless Stripe has the money after all, expire the booking, closing
+    /// every Checkout Session it ever opened first (so none can be paid afterwards; a crash
+    /// mid-replacement can leave an older one open).
     async fn settle_unpaid(&self, booking_id: i64) -> anyhow::Result<()> {
-        let session_id = {
-            let mut conn = self.services.pool.acquire().await?;
-            bookings::view_by_id(&mut conn, booking_id)
-                .await?
-                .and_then(|b| b.checkout_session_id)
-        };
-        if let (Some(session_id), true) = (session_id, self.stripe.is_configured()) {
-            let session = match self.stripe.retrieve_checkout_session(&session_id).await {
-                Ok(session) => session,
-                Err(err) => {
-                    // Without Stripe's word we do not release a slot someone may have paid for.
-                    tracing::warn!(booking.id = booking_id, error = %err, "cannot check payment before expiring; later");
-                    return Ok(());
+        let services = &self.services;
+        if services.stripe.is_configured() {
+            for session_id in bookings::open_checkout_sessions(&services.pool, booking_id).await? {
+                match close_session(services, &session_id).await {
+                    Ok(None) => {
+                        bookings::close_checkout_session(&services.pool, &session_id).await?;
+                    }
+                    Ok(Some(paid)) => {
+                        lifecycle::mark_paid(
+                            services,
+                            booking_id,
+                            &paid.id,
+                            paid.payment_intent.as_deref(),
+                        )
+                        .await?;
+                        return Ok(());
+                    }
+                    Err(err) => {
+                        // Without Stripe's word we do not release a slot someone may pay for.
+                        tracing::warn!(booking.id = booking_id, error = %err, "cannot close the Checkout Session yet; later");
+                        return Ok(());
+                    }
                 }
-            };
-            if session.is_paid() {
-                lifecycle::mark_paid(
-                    &self.services,
-                    booking_id,
-                    &session.id,
-                    session.payment_intent.as_deref(),
-                )
-                .await?;
-                return Ok(());
-            }
-            if session.status.as_deref() == Some("open")
-                && let Err(err) = self.stripe.expire_checkout_session(&session_id).await
-            {
-                tracing::warn!(booking.id = booking_id, error = %err, "cannot close the Checkout Session yet");
-                return Ok(());
             }
         }
-        if lifecycle::expire(&self.services, booking_id, None).await? {
-            self.wake.notify_one();
-        }
+        lifecycle::expire(services, booking_id, None).await?;
         Ok(())
     }
 }

@@ -1,7 +1,11 @@
-//! HTTP handlers and their template contexts, split by audience. Nothing imports `web`.
+//! HTTP handlers and their template contexts, split by audience: each handler parses the
+//! request, calls one use case in `crate::app` (or one read query for a page) and renders the
+//! outcome. Nothing outside `web/`, `routes`, `startup` and `main` imports `web`.
 
 pub mod admin;
 pub mod csrf;
+pub mod error;
+pub mod forms;
 pub mod health;
 pub mod page;
 pub mod public;
@@ -11,36 +15,29 @@ pub mod webhooks;
 use std::sync::Arc;
 
 use sqlx::PgPool;
-use tokio::sync::Notify;
 
-use crate::{
-    assets::AssetUrls,
-    booking::Services,
-    config::Config,
-    integrations::{calcom::CalClient, storage::Storage, stripe::StripeClient},
-    templates::Templates,
-};
+use crate::{app::Services, assets::AssetUrls, config::Config, templates::Templates};
 
 /// Shared by every handler; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
+    /// What the use cases need (database, outside services, templates, settings).
+    pub services: Services,
+    pub assets: Arc<AssetUrls>,
+    // Shortcuts into `services` for rendering and page queries.
     pub pool: PgPool,
     pub config: Arc<Config>,
     pub templates: Arc<Templates>,
-    pub assets: Arc<AssetUrls>,
-    pub stripe: StripeClient,
-    pub calcom: CalClient,
-    pub storage: Storage,
-    /// Wakes the background worker when a request queues work.
-    pub wake_worker: Arc<Notify>,
 }
 
 impl AppState {
-    pub fn services(&self) -> Services {
-        Services {
-            pool: self.pool.clone(),
-            templates: self.templates.clone(),
-            config: self.config.clone(),
+    pub fn new(services: Services, assets: AssetUrls) -> Self {
+        Self {
+            pool: services.pool.clone(),
+            config: services.config.clone(),
+            templates: services.templates.clone(),
+            assets: Arc::new(assets),
+            services,
         }
     }
 }

@@ -9,11 +9,11 @@ use axum::{
 };
 use serde::Serialize;
 
-use super::AppState;
-use crate::{
-    assets::AssetUrls,
+use super::{
+    AppState,
     error::{AppError, ErrorMarker, error_page},
 };
+use crate::{assets::AssetUrls, domain::Slug};
 
 /// Head metadata of one page.
 #[derive(Debug, Clone, Serialize)]
@@ -129,6 +129,52 @@ impl<S: Send + Sync> FromRequestParts<S> for Htmx {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         Ok(Htmx::from_headers(&parts.headers))
+    }
+}
+
+/// A value parsed from a request path's one parameter (`{id}`, `{slug}`, `{token}`, ...).
+/// Anything that cannot be one, a NUL or other control character above all, is a 404
+/// before any handler or query sees it.
+pub struct PathId<T>(pub T);
+
+/// What a path segment can be parsed into.
+pub trait PathSegment: Sized {
+    fn from_segment(segment: &str) -> Option<Self>;
+}
+
+/// Our ids, slugs and tokens are short and printable.
+const MAX_SEGMENT_BYTES: usize = 200;
+
+impl PathSegment for String {
+    fn from_segment(segment: &str) -> Option<Self> {
+        (segment.len() <= MAX_SEGMENT_BYTES && !segment.chars().any(char::is_control))
+            .then(|| segment.to_owned())
+    }
+}
+
+impl PathSegment for i64 {
+    fn from_segment(segment: &str) -> Option<Self> {
+        segment.parse().ok()
+    }
+}
+
+impl PathSegment for Slug {
+    fn from_segment(segment: &str) -> Option<Self> {
+        Slug::parse(segment)
+    }
+}
+
+impl<S: Send + Sync, T: PathSegment> FromRequestParts<S> for PathId<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path(segment) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| AppError::NotFound)?;
+        T::from_segment(&segment)
+            .map(PathId)
+            .ok_or(AppError::NotFound)
     }
 }
 

@@ -67,9 +67,10 @@ async fn signed_in(app: &TestApp, email: &str) -> Client {
 
 /// A paid booking for the interviewer with `slug`, with a resume in storage. Returns its public id.
 pub async fn paid_booking(app: &TestApp, slug: &str, customer: &str) -> String {
-    let public_id = interview_service::booking::new_public_id();
+    let public_id = interview_service::auth::tokens::new_public_id();
     let key = format!("resumes/{public_id}/cv.pdf");
     app.state
+        .services
         .storage
         .put(&key, b"%PDF-1.4\n%%EOF\n".to_vec())
         .await

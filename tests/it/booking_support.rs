@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use interview_service::{
-    integrations::{calcom::CalClient, mail::Mailer, signatures},
+    integrations::{mail::Mailer, signatures},
     jobs::Worker,
 };
 use object_store::{ObjectStore, ObjectStoreExt, aws::AmazonS3Builder, path::Path};
@@ -38,7 +38,7 @@ pub struct World {
 fn unique(prefix: &str) -> String {
     format!(
         "{prefix}-{}@example.com",
-        interview_service::booking::new_public_id()
+        interview_service::auth::tokens::new_public_id()
     )
 }
 
@@ -86,14 +86,8 @@ impl World {
 
         let app = spawn_app_with(pool, &settings).await;
         let worker = Worker {
-            services: app.state.services(),
+            services: app.state.services.clone(),
             mailer: Mailer::from_config(&app.state.config).unwrap(),
-            stripe: app.state.stripe.clone(),
-            calcom: CalClient::new(
-                &app.state.config.calcom,
-                interview_service::integrations::http_client(),
-            ),
-            wake: app.state.wake_worker.clone(),
         };
         Self {
             app,

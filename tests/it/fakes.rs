@@ -44,6 +44,10 @@ pub struct StripeState {
     pub refunds: Vec<HashMap<String, String>>,
     pub expired: Vec<String>,
     pub fail_creates: u32,
+    /// While set, session creation hangs (as a slow Stripe would) until it is cleared.
+    pub hang_creates: bool,
+    /// Creation requests hanging right now.
+    pub creates_hanging: u32,
     next: u32,
 }
 
@@ -76,6 +80,13 @@ async fn stripe_create(
         .unwrap_or("")
         .to_owned();
     let form = parse_form(&body);
+    if state.lock().unwrap().hang_creates {
+        state.lock().unwrap().creates_hanging += 1;
+        while state.lock().unwrap().hang_creates {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        state.lock().unwrap().creates_hanging -= 1;
+    }
     let mut s = state.lock().unwrap();
     s.create_requests.push((key.clone(), form.clone()));
     if s.fail_creates > 0 {
@@ -197,6 +208,30 @@ impl FakeStripe {
 
     pub fn session_count(&self) -> usize {
         self.state.lock().unwrap().sessions.len()
+    }
+
+    /// Makes session creation hang (`true`) until released (`false`).
+    pub fn hang_creates(&self, on: bool) {
+        self.state.lock().unwrap().hang_creates = on;
+    }
+
+    pub fn creates_hanging(&self) -> u32 {
+        self.state.lock().unwrap().creates_hanging
+    }
+
+    /// The sessions of one booking that can still be paid.
+    pub fn open_sessions_of(&self, public_id: &str) -> Vec<String> {
+        let mut open: Vec<String> = self
+            .state
+            .lock()
+            .unwrap()
+            .sessions
+            .values()
+            .filter(|s| s["client_reference_id"] == public_id && s["status"] == "open")
+            .map(|s| s["id"].as_str().unwrap_or_default().to_owned())
+            .collect();
+        open.sort();
+        open
     }
 
     pub fn fail_next_creates(&self, n: u32) {

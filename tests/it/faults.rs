@@ -193,11 +193,11 @@ async fn a_server_killed_between_payment_and_webhook_recovers_with_one_email(poo
         .unwrap();
     let customer = format!(
         "killed-{}@example.com",
-        interview_service::booking::new_public_id()
+        interview_service::auth::tokens::new_public_id()
     );
     let host = format!(
         "killed-host-{}@example.com",
-        interview_service::booking::new_public_id()
+        interview_service::auth::tokens::new_public_id()
     );
     cal.add_booking("uid-killed", 99, 72, "pending", &host, &customer);
 
@@ -357,7 +357,7 @@ async fn two_app_instances_send_each_email_once(pool: PgPool) {
         .build()
         .unwrap();
     let origin = crate::helpers::BASE_URL;
-    let run = interview_service::booking::new_public_id();
+    let run = interview_service::auth::tokens::new_public_id();
     let host = format!("twins-host-{run}@example.com");
     const N: usize = 6;
     let mut customers = Vec::new();
@@ -466,4 +466,168 @@ async fn two_app_instances_send_each_email_once(pool: PgPool) {
         "confirm + two emails per booking, each done once"
     );
     drop((a, b));
+}
+
+/// SIGKILL while a resubmission of the details is replacing the Checkout Session: the old
+/// session is already expired at Stripe and the new one is not recorded yet. Stripe's
+/// `checkout.session.expired` for the old session then reaches the restarted server, which
+/// must not end the booking: it keeps holding its slot until its hold runs out, and pressing
+/// Pay again (once the dead request's lease has run out) opens a fresh session.
+#[sqlx::test]
+async fn a_server_killed_mid_resubmission_leaves_the_booking_holding_its_slot(pool: PgPool) {
+    use crate::fakes::{FakeCal, FakeStripe, STRIPE_WEBHOOK_SECRET};
+    let stripe = FakeStripe::start().await;
+    let cal = FakeCal::start().await;
+    let database_url = crate::helpers::database_url_of(&pool).await;
+    let first = Server::start(&database_url, &stripe.base, &cal.base).await;
+    crate::helpers::tag(&pool, "technology", "go", "Go").await;
+    let id = crate::helpers::interviewer("Rhea Resubmit")
+        .cal_link("rhea/practice")
+        .insert(&pool)
+        .await;
+    sqlx::query("update interviewer set cal_event_type_id = 98 where interviewer_id = $1")
+        .bind(id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let unique = interview_service::auth::tokens::new_public_id();
+    let (customer, host) = (
+        format!("resubmit-{unique}@example.com"),
+        format!("resubmit-host-{unique}@example.com"),
+    );
+    cal.add_booking("uid-resubmit", 98, 72, "pending", &host, &customer);
+
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let origin = crate::helpers::BASE_URL;
+    let created = client
+        .post(format!("{}/interviewers/rhea-resubmit/book", first.base))
+        .header("Origin", origin)
+        .form(&[("uid", "uid-resubmit")])
+        .send()
+        .await
+        .unwrap();
+    let details = created.headers()["location"].to_str().unwrap().to_owned();
+    let form = |email: &str| {
+        reqwest::multipart::Form::new()
+            .text("name", "Rae Customer")
+            .text("email", email.to_owned())
+            .text("background", "Go backend engineer.")
+            .text("interview_focus", "System design.")
+            .part(
+                "resume",
+                reqwest::multipart::Part::bytes(pdf())
+                    .file_name("cv.pdf")
+                    .mime_str("application/pdf")
+                    .unwrap(),
+            )
+    };
+    let submit = |base: String, email: String| {
+        let client = client.clone();
+        let details = details.clone();
+        async move {
+            client
+                .post(format!("{base}{details}"))
+                .header("Origin", origin)
+                .multipart(form(&email))
+                .send()
+                .await
+        }
+    };
+    let checkout = submit(first.base.clone(), customer.clone()).await.unwrap();
+    assert_eq!(checkout.status(), StatusCode::SEE_OTHER);
+    let old_session = checkout.headers()["location"]
+        .to_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+
+    // The customer corrects their email and presses Pay again; Stripe is slow to create the
+    // new session, and the server dies while it waits.
+    stripe.hang_creates(true);
+    let in_flight = tokio::spawn(submit(first.base.clone(), format!("fixed-{customer}")));
+    for _ in 0..500 {
+        if stripe.creates_hanging() > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert_eq!(
+        stripe.creates_hanging(),
+        1,
+        "the resubmission reached Stripe"
+    );
+    assert_eq!(
+        stripe.session(&old_session)["status"],
+        "expired",
+        "the old session was closed first"
+    );
+    drop(first); // SIGKILL
+    assert!(
+        in_flight.await.unwrap().is_err(),
+        "the request died with the server"
+    );
+    stripe.hang_creates(false);
+
+    // Stripe tells the restarted server that the old session expired.
+    let second = Server::start(&database_url, &stripe.base, &cal.base).await;
+    let expired = stripe_event(
+        "evt_old_expired",
+        "checkout.session.expired",
+        stripe.session(&old_session),
+    )
+    .to_string();
+    let delivered = client
+        .post(format!("{}/webhooks/stripe", second.base))
+        .header(
+            "Stripe-Signature",
+            interview_service::integrations::signatures::sign_stripe(
+                expired.as_bytes(),
+                STRIPE_WEBHOOK_SECRET,
+                time::OffsetDateTime::now_utc().unix_timestamp(),
+            ),
+        )
+        .body(expired)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(delivered.status(), StatusCode::OK);
+    let (status, hold_left): (String, bool) = sqlx::query_as(
+        "select status::text, hold_expires_at > now() + interval '10 minutes' from booking",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        status, "awaiting_payment",
+        "the booking still holds its slot"
+    );
+    assert!(hold_left, "with its hold's time left");
+    assert!(cal.declined().is_empty(), "and the slot was not released");
+
+    // Once the dead request's lease has run out, Pay opens a fresh session.
+    sqlx::query("update booking set checkout_lease_until = now() - interval '1 second'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let again = submit(second.base.clone(), format!("fixed-{customer}"))
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+    let public_id = details
+        .trim_start_matches("/bookings/")
+        .trim_end_matches("/details");
+    let open = stripe.open_sessions_of(public_id);
+    assert_eq!(open.len(), 1, "{open:?}");
+    assert!(
+        again.headers()["location"]
+            .to_str()
+            .unwrap()
+            .ends_with(&open[0])
+    );
+    drop(second);
 }

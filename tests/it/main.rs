@@ -4,6 +4,7 @@
 mod admin;
 mod booking;
 mod booking_support;
+mod checkout_races;
 mod fakes;
 mod faults;
 mod helpers;

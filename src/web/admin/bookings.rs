@@ -2,8 +2,7 @@
 //! customer entered, the resume, Acknowledge, and (staff) the guarantee refund.
 
 use axum::{
-    Form,
-    extract::{Path, State},
+    extract::State,
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Redirect, Response},
 };
@@ -14,11 +13,16 @@ use super::{
     session::{Admin, Staff},
 };
 use crate::{
-    booking::lifecycle,
+    app::interviews::{self, AcknowledgeOutcome, RefundOutcome},
     db::bookings::{self, BookingView},
-    domain::{BookingStatus, Currency, Money, when},
-    error::AppError,
-    web::AppState,
+    domain::{BookingStatus, booking::MAX_ACKNOWLEDGEMENT_NOTE, forms::Limit, when},
+    paths,
+    web::{
+        AppState,
+        error::AppError,
+        forms::{Form, Query},
+        page::PathId,
+    },
 };
 
 /// Which interviewer's bookings this admin may see: their own, or everyone's for staff.
@@ -31,18 +35,10 @@ pub fn scope(admin: &Admin) -> Result<Option<i64>, AppError> {
     }
 }
 
-fn money(minor: i32, currency: &str) -> String {
-    Money::new(
-        minor.into(),
-        Currency::parse(currency).unwrap_or(Currency::USD),
-    )
-    .to_string()
-}
-
 #[derive(Serialize)]
 struct BookingRowView {
     url: String,
-    status: String,
+    status: &'static str,
     status_label: &'static str,
     when_interviewer: String,
     when_customer: String,
@@ -59,21 +55,9 @@ struct ListContent {
     show_interviewer: bool,
 }
 
-pub fn status_label(status: &str) -> &'static str {
-    match status {
-        "held" => "Slot held, no details yet",
-        "awaiting_payment" => "Awaiting payment",
-        "paid" => "Paid",
-        "expired" => "Expired unpaid",
-        "cancelled" => "Cancelled",
-        "refunded" => "Refunded",
-        _ => "Unknown",
-    }
-}
-
 /// `/admin`: the bookings list (signed-in users only; others go to the login page).
 pub async fn admin_home(_admin: Admin) -> Redirect {
-    Redirect::to("/admin/bookings")
+    Redirect::to(paths::ADMIN_BOOKINGS)
 }
 
 pub async fn list_bookings(
@@ -85,20 +69,22 @@ pub async fn list_bookings(
     let now = time::OffsetDateTime::now_utc();
     let (mut upcoming, mut others) = (Vec::new(), Vec::new());
     for row in rows {
+        let upcoming_row =
+            row.status == BookingStatus::Paid && row.starts_at > now - time::Duration::hours(2);
         let view = BookingRowView {
-            url: format!("/admin/bookings/{}", row.public_id),
-            status_label: status_label(&row.status),
+            url: paths::admin_booking(&row.public_id),
+            status: row.status.as_db(),
+            status_label: row.status.label(),
             when_interviewer: when::format_in_zone(row.starts_at, Some(&admin.0.time_zone)),
             when_customer: when::format_in_zone(row.starts_at, row.customer_time_zone.as_deref()),
             customer_name: row
                 .customer_name
                 .unwrap_or_else(|| "(no details yet)".to_owned()),
             interviewer_name: row.interviewer_name,
-            price: money(row.price_minor, &row.currency),
+            price: row.price.to_string(),
             acknowledged: row.acknowledged_at.is_some(),
-            status: row.status.clone(),
         };
-        if row.status == "paid" && row.starts_at > now - time::Duration::hours(2) {
+        if upcoming_row {
             upcoming.push(view);
         } else {
             others.push(view);
@@ -109,7 +95,7 @@ pub async fn list_bookings(
         others,
         show_interviewer: admin.is_staff(),
     };
-    let page = AdminPage::new(&state, "/admin/bookings", "Interviews", content)
+    let page = AdminPage::new(&state, paths::ADMIN_BOOKINGS, "Interviews", content)
         .user(&admin)
         .section("bookings");
     Ok(state
@@ -142,6 +128,7 @@ struct BookingDetail {
     acknowledgement_note: Option<String>,
     can_acknowledge: bool,
     can_refund: bool,
+    note_limit: Limit,
     refund: Option<String>,
     refund_reason: Option<String>,
     cancellation_reason: Option<String>,
@@ -160,7 +147,7 @@ fn detail(booking: &BookingView, admin: &Admin) -> BookingDetail {
     BookingDetail {
         public_id: booking.public_id.clone(),
         status: booking.status.as_db(),
-        status_label: status_label(booking.status.as_db()),
+        status_label: booking.status.label(),
         when_interviewer: when::format_in_zone(booking.starts_at, Some(&admin.0.time_zone)),
         when_customer: when::format_in_zone(
             booking.starts_at,
@@ -168,7 +155,7 @@ fn detail(booking: &BookingView, admin: &Admin) -> BookingDetail {
         ),
         starts_at: when::rfc3339(booking.starts_at),
         interviewer_name: booking.interviewer_name.clone(),
-        price: money(booking.price_minor, &booking.currency),
+        price: booking.price.to_string(),
         customer_name: booking.customer_name.clone(),
         customer_email: booking.customer_email.clone(),
         customer_time_zone: booking.customer_time_zone.clone(),
@@ -181,24 +168,22 @@ fn detail(booking: &BookingView, admin: &Admin) -> BookingDetail {
         resume_url: booking
             .resume_key
             .as_ref()
-            .map(|_| format!("/admin/bookings/{}/resume", booking.public_id)),
+            .map(|_| paths::admin_booking_resume(&booking.public_id)),
         resume_filename: booking.resume_filename.clone(),
         acknowledged_at: booking
             .acknowledged_at
             .map(|t| when::format_in_zone(t, Some(&admin.0.time_zone))),
         acknowledgement_note: booking.acknowledgement_note.clone(),
         can_acknowledge: booking.status == BookingStatus::Paid && booking.acknowledged_at.is_none(),
-        can_refund: admin.is_staff()
-            && booking.status == BookingStatus::Paid
-            && booking.refund_reason.is_none()
-            && booking.payment_intent_id.is_some(),
+        can_refund: admin.is_staff() && interviews::can_refund_under_guarantee(booking),
+        note_limit: MAX_ACKNOWLEDGEMENT_NOTE,
         refund: booking
-            .refund_minor
-            .filter(|m| *m > 0)
-            .map(|m| money(m, &booking.currency)),
+            .refund
+            .filter(|m| m.minor > 0)
+            .map(|m| m.to_string()),
         refund_reason: booking.refund_reason.clone(),
         cancellation_reason: booking.cancellation_reason.clone(),
-        cancelled_by: booking.cancelled_by.clone(),
+        cancelled_by: booking.cancelled_by.map(|by| by.as_db().to_owned()),
     }
 }
 
@@ -228,7 +213,7 @@ fn render_detail(
     );
     let page = AdminPage::new(
         state,
-        &format!("/admin/bookings/{}", booking.public_id),
+        &paths::admin_booking(&booking.public_id),
         &title,
         content,
     )
@@ -245,8 +230,8 @@ pub struct FlashQuery {
 pub async fn show_booking(
     State(state): State<AppState>,
     admin: Admin,
-    Path(public_id): Path<String>,
-    axum::extract::Query(q): axum::extract::Query<FlashQuery>,
+    PathId(public_id): PathId<String>,
+    Query(q): Query<FlashQuery>,
 ) -> Result<Response, AppError> {
     let booking = load(&state, &admin, &public_id).await?;
     let flash = match q.done.as_deref() {
@@ -263,24 +248,12 @@ pub async fn show_booking(
 pub async fn download_resume(
     State(state): State<AppState>,
     admin: Admin,
-    Path(public_id): Path<String>,
+    PathId(public_id): PathId<String>,
 ) -> Result<Response, AppError> {
     let booking = load(&state, &admin, &public_id).await?;
-    let key = booking.resume_key.as_deref().ok_or(AppError::NotFound)?;
-    let bytes = state.storage.get(key).await?;
-    let filename: String = booking
-        .resume_filename
-        .as_deref()
-        .unwrap_or("resume.pdf")
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let (bytes, filename) = interviews::resume_of(&state.services, &booking)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
     headers.insert(
@@ -299,70 +272,63 @@ pub async fn download_resume(
 
 #[derive(Deserialize)]
 pub struct AcknowledgeForm {
-    note: Option<String>,
+    #[serde(default)]
+    note: String,
 }
 
 pub async fn acknowledge_booking(
     State(state): State<AppState>,
     admin: Admin,
-    Path(public_id): Path<String>,
+    PathId(public_id): PathId<String>,
     Form(form): Form<AcknowledgeForm>,
 ) -> Result<Response, AppError> {
     let booking = load(&state, &admin, &public_id).await?;
-    let note = crate::domain::booking_details::clean_text(form.note.as_deref().unwrap_or(""));
-    if note.chars().count() > 1000 {
-        return render_detail(
+    match interviews::acknowledge_booking(&state.services, &booking, &form.note).await? {
+        AcknowledgeOutcome::Acknowledged => Ok(Redirect::to(&paths::with_outcome(
+            &paths::admin_booking(&public_id),
+            "done",
+            "acknowledged",
+        ))
+        .into_response()),
+        AcknowledgeOutcome::InvalidNote(message) => render_detail(
             &state,
             &admin,
             &booking,
             None,
-            Some("Please keep the note under 1000 characters.".to_owned()),
+            Some(message),
             StatusCode::UNPROCESSABLE_ENTITY,
-        );
+        ),
     }
-    lifecycle::acknowledge(
-        &state.services(),
-        booking.booking_id,
-        (!note.is_empty()).then_some(note.as_str()),
-    )
-    .await?;
-    state.wake_worker.notify_one();
-    Ok(Redirect::to(&format!("/admin/bookings/{public_id}?done=acknowledged")).into_response())
 }
 
 #[derive(Deserialize)]
 pub struct RefundForm {
+    #[serde(default)]
     reason: String,
 }
 
 pub async fn refund_booking(
     State(state): State<AppState>,
     Staff(admin): Staff,
-    Path(public_id): Path<String>,
+    PathId(public_id): PathId<String>,
     Form(form): Form<RefundForm>,
 ) -> Result<Response, AppError> {
     let booking = load(&state, &admin, &public_id).await?;
-    let reason = crate::domain::booking_details::clean_text(&form.reason);
-    if reason.is_empty() || reason.chars().count() > 1000 {
-        return render_detail(
-            &state,
-            &admin,
-            &booking,
-            None,
-            Some("Please give the reason for the refund (up to 1000 characters).".to_owned()),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
-    }
-    if !lifecycle::refund_under_guarantee(&state.services(), booking.booking_id, &reason).await? {
-        return render_detail(
-            &state,
-            &admin,
-            &booking,
-            None,
-            Some("Only a paid booking that has not been refunded can be refunded.".to_owned()),
-            StatusCode::CONFLICT,
-        );
-    }
-    state.wake_worker.notify_one();
-    Ok(Redirect::to(&format!("/admin/bookings/{public_id}?done=refunded")).into_response())
+    let (message, status) =
+        match interviews::refund_under_guarantee(&state.services, &booking, &form.reason).await? {
+            RefundOutcome::Started => {
+                return Ok(Redirect::to(&paths::with_outcome(
+                    &paths::admin_booking(&public_id),
+                    "done",
+                    "refunded",
+                ))
+                .into_response());
+            }
+            RefundOutcome::InvalidReason(message) => (message, StatusCode::UNPROCESSABLE_ENTITY),
+            RefundOutcome::NotRefundable => (
+                "Only a paid booking that has not been refunded can be refunded.".to_owned(),
+                StatusCode::CONFLICT,
+            ),
+        };
+    render_detail(&state, &admin, &booking, None, Some(message), status)
 }

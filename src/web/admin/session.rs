@@ -3,7 +3,7 @@
 //! Sessions are server-side (table `session`); the cookie holds a random token whose SHA-256
 //! is the key. The cookie is `HttpOnly`, `SameSite=Lax`, `Secure` in production (with the
 //! `__Host-` prefix, which pins it to our origin), and a new token is issued at every login.
-//! Sessions end after `IDLE_MINUTES` without a request, or `ABSOLUTE_HOURS` after login.
+//! Sessions end after `IDLE_MINUTES` without a request, or `SESSION_HOURS` after login.
 
 use axum::{
     extract::{FromRequestParts, OptionalFromRequestParts},
@@ -12,14 +12,14 @@ use axum::{
 };
 
 use crate::{
+    app::accounts::SESSION_HOURS,
     auth::tokens,
     db::accounts::{self, SessionUser},
-    error::AppError,
-    web::AppState,
+    paths,
+    web::{AppState, error::AppError},
 };
 
 pub const IDLE_MINUTES: i32 = 60;
-pub const ABSOLUTE_HOURS: i32 = 12;
 
 pub fn cookie_name(state: &AppState) -> &'static str {
     if state.config.is_production() {
@@ -53,7 +53,7 @@ pub fn session_cookie(state: &AppState, token: Option<&str>) -> HeaderValue {
         Some(token) => format!(
             "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
             cookie_name(state),
-            ABSOLUTE_HOURS * 3600
+            SESSION_HOURS * 3600
         ),
         None => format!(
             "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}",
@@ -61,20 +61,6 @@ pub fn session_cookie(state: &AppState, token: Option<&str>) -> HeaderValue {
         ),
     };
     HeaderValue::from_str(&value).expect("cookie values are ASCII")
-}
-
-/// Starts a fresh session for `user_id` and returns its cookie. Called only after the
-/// password was checked; the old session (if any) is ended by the caller.
-pub async fn start_session(state: &AppState, user_id: i64) -> Result<HeaderValue, AppError> {
-    let token = tokens::new_token();
-    accounts::create_session(
-        &state.pool,
-        &tokens::token_hash(&token),
-        user_id,
-        ABSOLUTE_HOURS,
-    )
-    .await?;
-    Ok(session_cookie(state, Some(&token)))
 }
 
 /// A signed-in, active user. Anonymous requests are sent to the login page (htmx requests
@@ -100,11 +86,8 @@ fn login_redirect(parts: &Parts) -> LoginRedirect {
         .uri
         .path_and_query()
         .map(|p| p.as_str())
-        .unwrap_or("/admin");
-    let target = format!(
-        "/admin/login?next={}",
-        form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
-    );
+        .unwrap_or(paths::ADMIN);
+    let target = paths::login_then(next);
     if parts.headers.contains_key("hx-request") {
         let mut response = axum::http::StatusCode::OK.into_response();
         response.headers_mut().insert(

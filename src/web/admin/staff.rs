@@ -5,23 +5,46 @@
 //! Forms post and redirect back with `?done=` or `?error=` (Post/Redirect/Get), so a reload
 //! never repeats an action.
 
-use std::collections::HashMap;
-
 use axum::{
-    Form,
-    extract::{Path, Query, State},
+    extract::State,
     response::{IntoResponse, Redirect, Response},
 };
 use serde::{Deserialize, Serialize};
 
-use super::{AdminPage, account, session::Staff};
+use super::{AdminPage, session::Staff};
 use crate::{
-    auth::{password, tokens},
-    db::{accounts, profiles, staff},
-    domain::{EmailAddress, Slug, booking_details::clean_text},
-    error::AppError,
-    web::AppState,
+    app::{
+        accounts::{self, InviteOutcome},
+        catalogue::{self, StaffOutcome, TestimonialForm},
+    },
+    db::{profiles, staff},
+    paths,
+    web::{
+        AppState,
+        error::AppError,
+        forms::{Form, Query},
+        page::PathId,
+    },
 };
+
+/// Where a staff action returns to, with its outcome in words: `done=<done>`, `error=<invalid>`
+/// (codes [`outcome_text`] knows), or the 404 page.
+fn back_to(
+    page: &str,
+    outcome: StaffOutcome,
+    done: &str,
+    invalid: &str,
+) -> Result<Response, AppError> {
+    match outcome {
+        StaffOutcome::Done => {
+            Ok(Redirect::to(&paths::with_outcome(page, "done", done)).into_response())
+        }
+        StaffOutcome::Invalid => {
+            Ok(Redirect::to(&paths::with_outcome(page, "error", invalid)).into_response())
+        }
+        StaffOutcome::NotFound => Err(AppError::NotFound),
+    }
+}
 
 #[derive(Deserialize, Default)]
 pub struct Outcome {
@@ -99,8 +122,8 @@ pub async fn list_interviewers(
             .into_iter()
             .map(|r| InterviewerRowView {
                 id: r.interviewer_id,
-                public_url: format!("/interviewers/{}", r.slug),
-                edit_url: format!("/admin/interviewers/{}/profile", r.interviewer_id),
+                public_url: paths::interviewer(&r.slug),
+                edit_url: paths::admin_interviewer_profile(r.interviewer_id),
                 name: r.name,
                 slug: r.slug,
                 visible: r.is_active,
@@ -114,7 +137,7 @@ pub async fn list_interviewers(
         done,
         error,
     };
-    let page = AdminPage::new(&state, "/admin/interviewers", "Interviewers", content)
+    let page = AdminPage::new(&state, paths::ADMIN_INTERVIEWERS, "Interviewers", content)
         .user(&admin)
         .section("interviewers");
     Ok(state
@@ -124,7 +147,9 @@ pub async fn list_interviewers(
 
 #[derive(Deserialize)]
 pub struct InviteForm {
+    #[serde(default)]
     name: String,
+    #[serde(default)]
     email: String,
     /// An existing profile without an account; empty creates a new, hidden profile.
     interviewer_id: Option<String>,
@@ -137,109 +162,68 @@ pub async fn invite_interviewer(
     Staff(admin): Staff,
     Form(form): Form<InviteForm>,
 ) -> Result<Response, AppError> {
-    let name = clean_text(&form.name)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    let Some(email) = EmailAddress::parse(&form.email) else {
-        return Ok(Redirect::to("/admin/interviewers?error=email").into_response());
-    };
-    let Some(slug) = Slug::from_name(&name).filter(|_| name.chars().count() <= 120) else {
-        return Ok(Redirect::to("/admin/interviewers?error=name").into_response());
-    };
-    // Nobody can sign in with this: the invitation link sets the real password.
-    let placeholder = password::hash_password(&tokens::new_token())?;
     let existing = form
         .interviewer_id
         .as_deref()
         .and_then(|id| id.trim().parse::<i64>().ok());
-    let mut tx = state.pool.begin().await?;
-    let interviewer_id = match existing {
-        Some(id) => {
-            if !staff::interviewer_without_account(&mut tx, id).await? {
-                return Ok(Redirect::to("/admin/interviewers?error=taken").into_response());
-            }
-            id
-        }
-        None => match staff::create_interviewer(&mut tx, slug.as_str(), &name).await? {
-            Some(id) => id,
-            None => return Ok(Redirect::to("/admin/interviewers?error=taken").into_response()),
-        },
+    let inviter = Some(admin.0.name.as_str()).filter(|name| !name.is_empty());
+    let outcome =
+        accounts::invite_interviewer(&state.services, &form.name, &form.email, existing, inviter)
+            .await?;
+    let (key, code) = match outcome {
+        InviteOutcome::Invited => ("done", "invited"),
+        InviteOutcome::InvalidEmail => ("error", "email"),
+        InviteOutcome::InvalidName => ("error", "name"),
+        InviteOutcome::Taken => ("error", "taken"),
     };
-    let user = accounts::NewUser {
-        email: email.as_str(),
-        name: &name,
-        password_hash: &placeholder,
-        is_staff: false,
-        interviewer_id: Some(interviewer_id),
-    };
-    let Some(user_id) = accounts::create_user(&mut tx, &user).await? else {
-        return Ok(Redirect::to("/admin/interviewers?error=taken").into_response());
-    };
-    tx.commit().await?;
-    let inviter = if admin.0.name.is_empty() {
-        None
-    } else {
-        Some(admin.0.name.as_str())
-    };
-    account::send_password_link(&state, user_id, email.as_str(), &name, "invite", inviter).await?;
-    Ok(Redirect::to("/admin/interviewers?done=invited").into_response())
+    Ok(Redirect::to(&paths::with_outcome(paths::ADMIN_INTERVIEWERS, key, code)).into_response())
 }
 
 pub async fn deactivate_interviewer(
     State(state): State<AppState>,
     Staff(_staff): Staff,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
 ) -> Result<Response, AppError> {
-    let mut tx = state.pool.begin().await?;
-    if !staff::set_interviewer_active(&mut tx, id, false).await? {
-        return Err(AppError::NotFound);
-    }
-    tx.commit().await?;
-    Ok(Redirect::to("/admin/interviewers?done=deactivated").into_response())
+    let outcome = catalogue::set_interviewer_active(&state.services, id, false).await?;
+    back_to(paths::ADMIN_INTERVIEWERS, outcome, "deactivated", "")
 }
 
 pub async fn activate_interviewer(
     State(state): State<AppState>,
     Staff(_staff): Staff,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
 ) -> Result<Response, AppError> {
-    let mut tx = state.pool.begin().await?;
-    if !staff::set_interviewer_active(&mut tx, id, true).await? {
-        return Err(AppError::NotFound);
-    }
-    tx.commit().await?;
-    Ok(Redirect::to("/admin/interviewers?done=activated").into_response())
+    let outcome = catalogue::set_interviewer_active(&state.services, id, true).await?;
+    back_to(paths::ADMIN_INTERVIEWERS, outcome, "activated", "")
 }
 
 #[derive(Deserialize)]
 pub struct ListingForm {
     featured: Option<String>,
+    #[serde(default)]
     display_order: String,
 }
 
 pub async fn update_listing(
     State(state): State<AppState>,
     Staff(_staff): Staff,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
     Form(form): Form<ListingForm>,
 ) -> Result<Response, AppError> {
-    let order = form
-        .display_order
-        .trim()
-        .parse::<i32>()
-        .unwrap_or(0)
-        .clamp(-10_000, 10_000);
-    if !staff::set_listing(&state.pool, id, form.featured.is_some(), order).await? {
-        return Err(AppError::NotFound);
-    }
-    Ok(Redirect::to("/admin/interviewers?done=saved").into_response())
+    let outcome = catalogue::update_listing(
+        &state.services,
+        id,
+        form.featured.is_some(),
+        &form.display_order,
+    )
+    .await?;
+    back_to(paths::ADMIN_INTERVIEWERS, outcome, "saved", "")
 }
 
 #[derive(Serialize)]
 struct TagView {
     id: i64,
-    kind: String,
+    kind: &'static str,
     slug: String,
     name: String,
     uses: i64,
@@ -264,7 +248,7 @@ pub async fn list_tags(
             .into_iter()
             .map(|t| TagView {
                 id: t.tag_id,
-                kind: t.kind,
+                kind: t.kind.as_db(),
                 slug: t.slug,
                 name: t.name,
                 uses: t.uses,
@@ -273,7 +257,7 @@ pub async fn list_tags(
         done,
         error,
     };
-    let page = AdminPage::new(&state, "/admin/tags", "Tags", content)
+    let page = AdminPage::new(&state, paths::ADMIN_TAGS, "Tags", content)
         .user(&admin)
         .section("tags");
     Ok(state
@@ -283,26 +267,18 @@ pub async fn list_tags(
 
 #[derive(Deserialize)]
 pub struct RenameForm {
+    #[serde(default)]
     name: String,
 }
 
 pub async fn rename_tag(
     State(state): State<AppState>,
     Staff(_staff): Staff,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
     Form(form): Form<RenameForm>,
 ) -> Result<Response, AppError> {
-    let name = clean_text(&form.name)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    if name.is_empty() || name.chars().count() > 60 {
-        return Ok(Redirect::to("/admin/tags?error=tag").into_response());
-    }
-    if !staff::rename_tag(&state.pool, id, &name).await? {
-        return Err(AppError::NotFound);
-    }
-    Ok(Redirect::to("/admin/tags?done=saved").into_response())
+    let outcome = catalogue::rename_tag(&state.services, id, &form.name).await?;
+    back_to(paths::ADMIN_TAGS, outcome, "saved", "tag")
 }
 
 #[derive(Deserialize)]
@@ -316,12 +292,8 @@ pub async fn merge_tags(
     Staff(_staff): Staff,
     Form(form): Form<MergeForm>,
 ) -> Result<Response, AppError> {
-    let mut tx = state.pool.begin().await?;
-    if !staff::merge_tags(&mut tx, form.from, form.into).await? {
-        return Ok(Redirect::to("/admin/tags?error=merge").into_response());
-    }
-    tx.commit().await?;
-    Ok(Redirect::to("/admin/tags?done=merged").into_response())
+    let outcome = catalogue::merge_tags(&state.services, form.from, form.into).await?;
+    back_to(paths::ADMIN_TAGS, outcome, "merged", "merge")
 }
 
 #[derive(Serialize)]
@@ -342,7 +314,7 @@ struct InterviewerOption {
 }
 
 #[derive(Serialize)]
-struct ContentContent {
+struct ContentPage {
     testimonials: Vec<TestimonialView>,
     companies: Vec<CompanyView>,
     interviewers: Vec<InterviewerOption>,
@@ -369,7 +341,7 @@ pub async fn show_content(
         staff::interviewers_with_accounts(&state.pool).await?,
     );
     let (done, error) = outcome_text(&outcome);
-    let content = ContentContent {
+    let content = ContentPage {
         testimonials: testimonials
             .into_iter()
             .map(|t| TestimonialView {
@@ -402,7 +374,7 @@ pub async fn show_content(
     };
     let page = AdminPage::new(
         &state,
-        "/admin/content",
+        paths::ADMIN_CONTENT,
         "Testimonials and companies",
         content,
     )
@@ -413,50 +385,39 @@ pub async fn show_content(
         .into_response())
 }
 
-fn int_field(fields: &HashMap<String, String>, name: &str) -> i32 {
-    fields
-        .get(name)
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(0)
-        .clamp(-10_000, 10_000)
+/// A testimonial as the content page posts it.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct TestimonialFields {
+    quote: String,
+    author: String,
+    context: String,
+    interviewer_id: String,
+    is_published: Option<String>,
+    display_order: String,
 }
 
 async fn save_testimonial(
     state: &AppState,
     id: Option<i64>,
-    fields: HashMap<String, String>,
+    fields: TestimonialFields,
 ) -> Result<Response, AppError> {
-    let get = |k: &str| clean_text(fields.get(k).map(String::as_str).unwrap_or(""));
-    let (quote, author, context) = (get("quote"), get("author"), get("context"));
-    let ok = !quote.is_empty()
-        && quote.chars().count() <= 1200
-        && !author.is_empty()
-        && author.chars().count() <= 120
-        && context.chars().count() <= 200;
-    if !ok {
-        return Ok(Redirect::to("/admin/content?error=testimonial").into_response());
-    }
-    let interviewer_id = fields
-        .get("interviewer_id")
-        .and_then(|v| v.parse::<i64>().ok());
-    let input = staff::TestimonialInput {
-        quote: &quote,
-        author: &author,
-        context: &context,
-        interviewer_id,
-        is_published: fields.contains_key("is_published"),
-        display_order: int_field(&fields, "display_order"),
+    let form = TestimonialForm {
+        quote: &fields.quote,
+        author: &fields.author,
+        context: &fields.context,
+        interviewer_id: fields.interviewer_id.trim().parse::<i64>().ok(),
+        is_published: fields.is_published.is_some(),
+        display_order: &fields.display_order,
     };
-    if !staff::save_testimonial(&state.pool, id, &input).await? {
-        return Err(AppError::NotFound);
-    }
-    Ok(Redirect::to("/admin/content?done=saved").into_response())
+    let outcome = catalogue::save_testimonial(&state.services, id, &form).await?;
+    back_to(paths::ADMIN_CONTENT, outcome, "saved", "testimonial")
 }
 
 pub async fn create_testimonial(
     State(state): State<AppState>,
     Staff(_staff): Staff,
-    Form(fields): Form<HashMap<String, String>>,
+    Form(fields): Form<TestimonialFields>,
 ) -> Result<Response, AppError> {
     save_testimonial(&state, None, fields).await
 }
@@ -464,8 +425,8 @@ pub async fn create_testimonial(
 pub async fn update_testimonial(
     State(state): State<AppState>,
     Staff(_staff): Staff,
-    Path(id): Path<i64>,
-    Form(fields): Form<HashMap<String, String>>,
+    PathId(id): PathId<i64>,
+    Form(fields): Form<TestimonialFields>,
 ) -> Result<Response, AppError> {
     save_testimonial(&state, Some(id), fields).await
 }
@@ -473,57 +434,51 @@ pub async fn update_testimonial(
 pub async fn delete_testimonial(
     State(state): State<AppState>,
     Staff(_staff): Staff,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
 ) -> Result<Response, AppError> {
-    if !staff::delete_testimonial(&state.pool, id).await? {
-        return Err(AppError::NotFound);
-    }
-    Ok(Redirect::to("/admin/content?done=deleted").into_response())
+    let outcome = catalogue::delete_testimonial(&state.services, id).await?;
+    back_to(paths::ADMIN_CONTENT, outcome, "deleted", "")
 }
 
-async fn save_company(
-    state: &AppState,
-    id: Option<i64>,
-    fields: HashMap<String, String>,
-) -> Result<Response, AppError> {
-    let name = clean_text(fields.get("name").map(String::as_str).unwrap_or(""))
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    if name.is_empty() || name.chars().count() > 80 {
-        return Ok(Redirect::to("/admin/content?error=company").into_response());
-    }
-    match staff::save_company(&state.pool, id, &name, int_field(&fields, "display_order")).await? {
-        Ok(true) => Ok(Redirect::to("/admin/content?done=saved").into_response()),
-        Ok(false) => Err(AppError::NotFound),
-        Err(()) => Ok(Redirect::to("/admin/content?error=company").into_response()),
-    }
+/// A company as the content page posts it.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CompanyFields {
+    name: String,
+    display_order: String,
 }
 
 pub async fn create_company(
     State(state): State<AppState>,
     Staff(_staff): Staff,
-    Form(fields): Form<HashMap<String, String>>,
+    Form(fields): Form<CompanyFields>,
 ) -> Result<Response, AppError> {
-    save_company(&state, None, fields).await
+    let outcome =
+        catalogue::save_company(&state.services, None, &fields.name, &fields.display_order).await?;
+    back_to(paths::ADMIN_CONTENT, outcome, "saved", "company")
 }
 
 pub async fn update_company(
     State(state): State<AppState>,
     Staff(_staff): Staff,
-    Path(id): Path<i64>,
-    Form(fields): Form<HashMap<String, String>>,
+    PathId(id): PathId<i64>,
+    Form(fields): Form<CompanyFields>,
 ) -> Result<Response, AppError> {
-    save_company(&state, Some(id), fields).await
+    let outcome = catalogue::save_company(
+        &state.services,
+        Some(id),
+        &fields.name,
+        &fields.display_order,
+    )
+    .await?;
+    back_to(paths::ADMIN_CONTENT, outcome, "saved", "company")
 }
 
 pub async fn delete_company(
     State(state): State<AppState>,
     Staff(_staff): Staff,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
 ) -> Result<Response, AppError> {
-    if !staff::delete_company(&state.pool, id).await? {
-        return Err(AppError::NotFound);
-    }
-    Ok(Redirect::to("/admin/content?done=deleted").into_response())
+    let outcome = catalogue::delete_company(&state.services, id).await?;
+    back_to(paths::ADMIN_CONTENT, outcome, "deleted", "")
 }

@@ -1,47 +1,42 @@
-//! The booking flow: the booking page with the cal.com embed, creating our booking from a
-//! verified cal.com booking, the details form (with the resume upload) that leads to Stripe
-//! Checkout, and the thank-you page.
+//! The booking flow's pages: the booking page with the cal.com embed, our booking made from
+//! the embed's cal.com uid, the details form (with the resume upload) that leads to Stripe
+//! Checkout, and the thank-you page. The use cases are in `crate::app::booking`.
 
 use axum::{
-    Form, Json,
-    extract::{Multipart, Path, State, multipart::MultipartError},
+    Json,
+    extract::{Multipart, State, multipart::MultipartError},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Redirect, Response},
 };
 use serde::{Deserialize, Serialize};
-use time::{Duration, OffsetDateTime};
 
 use super::cards::{CardView, price};
 use crate::{
-    booking::{
-        lifecycle::{self, PaidOutcome},
-        new_public_id,
+    app::booking::{
+        self as use_case, Availability, CreateOutcome, DetailsOutcome, DetailsSubmission,
+        PaymentState, Refusal, RetryReason, ThanksOutcome, UploadedResume, tag_names,
     },
     db::{
-        bookings::{self, BookingTarget, BookingView, NewBooking, ResumeUpload},
+        bookings::{self, BookingTarget, BookingView},
         catalogue::CardRow,
     },
     domain::{
-        BookingStatus, Slug, TagKind,
+        BookingStatus, TagKind,
         booking_details::{
             self, DetailsInput, FieldErrors, MAX_LONG_TEXT, MAX_NAME, MAX_TARGET_COMPANIES,
         },
+        forms::Limit,
         when,
     },
-    error::AppError,
-    integrations::{
-        CallError, signatures,
-        stripe::{CheckoutSession, NewCheckoutSession},
-    },
+    paths,
     web::{
         AppState,
-        page::{Htmx, Page, PageMeta},
+        error::AppError,
+        forms::Form,
+        page::{Htmx, Page, PageMeta, PathId},
     },
 };
 
-/// Stripe Checkout accepts expiries from 30 minutes; we take the minimum so an abandoned
-/// payment frees the slot as soon as possible.
-const CHECKOUT_MINUTES: i64 = 31;
 /// Uploads may be 10 MB; the body also carries the text fields and multipart framing.
 pub const DETAILS_BODY_LIMIT: usize = 12 * 1024 * 1024;
 
@@ -51,8 +46,8 @@ fn card_for(target: &BookingTarget) -> CardView {
         name: target.name.clone(),
         headline: target.headline.clone(),
         photo_url: target.photo_url.clone(),
-        rate_minor: target.rate_minor,
-        currency: target.currency.clone(),
+        rate_minor: target.rate.minor as i32,
+        currency: target.rate.currency,
         tags: target.tags.clone(),
         recent_roles: Vec::new(),
     })
@@ -77,35 +72,31 @@ struct BookPageContent {
 /// `GET /interviewers/{slug}/book`
 pub async fn show_booking_page(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    PathId(slug): PathId<crate::domain::Slug>,
 ) -> Result<Response, AppError> {
-    let slug = Slug::parse(&slug).ok_or(AppError::NotFound)?;
     let target = bookings::booking_target(&state.pool, slug.as_str())
         .await?
         .ok_or(AppError::NotFound)?;
-    let closed_message = if target.cal_link.is_none() || target.cal_event_type_id.is_none() {
-        Some(format!(
-            "{} has not opened their calendar for online booking yet.",
-            target.name
-        ))
-    } else if crate::booking::cal_key_for(&state.pool, &state.config, target.interviewer_id)
-        .await?
-        .is_none()
-    {
-        Some("Online booking is not switched on for this site yet: the calendar connection (cal.com API key) is not configured.".to_owned())
-    } else if !state.stripe.is_configured() {
-        Some("Online booking is not switched on for this site yet: payments (Stripe) are not configured.".to_owned())
-    } else {
-        None
+    let availability = use_case::booking_availability(&state.services, &target).await?;
+    let (cal, closed_message) = match availability {
+        Availability::Open { cal_link } => (
+            Some(CalEmbed {
+                link: cal_link,
+                origin: state.config.calcom.embed_origin.clone(),
+            }),
+            None,
+        ),
+        Availability::NoCalendar => (
+            None,
+            Some(format!(
+                "{} has not opened their calendar for online booking yet.",
+                target.name
+            )),
+        ),
+        Availability::NoCalendarKey => (None, Some("Online booking is not switched on for this site yet: the calendar connection (cal.com API key) is not configured.".to_owned())),
+        Availability::NoPayments => (None, Some("Online booking is not switched on for this site yet: payments (Stripe) are not configured.".to_owned())),
     };
-    let cal = match (&closed_message, &target.cal_link) {
-        (None, Some(link)) => Some(CalEmbed {
-            link: link.clone(),
-            origin: state.config.calcom.embed_origin.clone(),
-        }),
-        _ => None,
-    };
-    let path = format!("/interviewers/{}/book", target.slug);
+    let path = paths::book(&target.slug);
     let mut meta = PageMeta::new(
         &state,
         &path,
@@ -138,27 +129,49 @@ pub struct CreateBookingForm {
     uid: String,
 }
 
-/// Why a cal.com booking uid cannot become one of our bookings.
-struct CreateError {
-    status: StatusCode,
-    message: String,
-}
-
-impl CreateError {
-    fn new(status: StatusCode, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            message: message.into(),
-        }
+fn refusal_answer(refusal: Refusal) -> (StatusCode, &'static str) {
+    match refusal {
+        Refusal::InvalidReference => (
+            StatusCode::BAD_REQUEST,
+            "That booking reference is not valid.",
+        ),
+        Refusal::BelongsToAnotherInterviewer => (
+            StatusCode::CONFLICT,
+            "That booking belongs to another interviewer.",
+        ),
+        Refusal::BookingClosed => (
+            StatusCode::CONFLICT,
+            "Online booking is not open for this interviewer.",
+        ),
+        Refusal::UnknownToCalendar => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "The calendar does not know this booking. Please pick a time again.",
+        ),
+        Refusal::CalendarUnreachable => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "We could not reach the calendar to check your slot. It stays held for you; please try again in a moment.",
+        ),
+        Refusal::WrongEventType => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "That booking is not for this interviewer.",
+        ),
+        Refusal::NoLongerActive => (
+            StatusCode::CONFLICT,
+            "This booking is no longer active in the calendar. Please pick a time again.",
+        ),
+        Refusal::InThePast => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "That time has already passed. Please pick another.",
+        ),
     }
 }
 
 /// `POST /interviewers/{slug}/book` with the cal.com booking `uid` (from the embed's
-/// `bookingSuccessfulV2` event). Everything else about the booking is read from cal.com.
-/// Scripts asking for JSON get `{"next": url}` or `{"error": message}`; forms get a redirect.
+/// `bookingSuccessfulV2` event). Scripts asking for JSON get `{"next": url}` or
+/// `{"error": message}`; forms get a redirect or the message.
 pub async fn create_booking(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    PathId(slug): PathId<crate::domain::Slug>,
     headers: HeaderMap,
     Form(form): Form<CreateBookingForm>,
 ) -> Result<Response, AppError> {
@@ -166,125 +179,34 @@ pub async fn create_booking(
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|a| a.contains("application/json"));
-    let slug = Slug::parse(&slug).ok_or(AppError::NotFound)?;
     let target = bookings::booking_target(&state.pool, slug.as_str())
         .await?
         .ok_or(AppError::NotFound)?;
-    match verify_and_create(&state, &target, form.uid.trim()).await? {
-        Ok(public_id) => {
-            let next = format!("/bookings/{public_id}/details");
-            Ok(if wants_json {
+    let outcome =
+        use_case::create_booking_from_calcom(&state.services, &target, form.uid.trim()).await?;
+    Ok(match outcome {
+        CreateOutcome::Ready { public_id } => {
+            let next = paths::booking_details(&public_id);
+            if wants_json {
                 Json(serde_json::json!({ "next": next })).into_response()
             } else {
                 Redirect::to(&next).into_response()
-            })
+            }
         }
-        Err(err) => {
-            tracing::info!(status = err.status.as_u16(), reason = %err.message, "booking not created");
-            Ok(if wants_json {
-                (
-                    err.status,
-                    Json(serde_json::json!({ "error": err.message })),
-                )
-                    .into_response()
+        CreateOutcome::Refused(refusal) => {
+            let (status, message) = refusal_answer(refusal);
+            tracing::info!(
+                status = status.as_u16(),
+                reason = message,
+                "booking not created"
+            );
+            if wants_json {
+                (status, Json(serde_json::json!({ "error": message }))).into_response()
             } else {
-                (err.status, err.message).into_response()
-            })
+                (status, message).into_response()
+            }
         }
-    }
-}
-
-async fn verify_and_create(
-    state: &AppState,
-    target: &BookingTarget,
-    uid: &str,
-) -> Result<Result<String, CreateError>, AppError> {
-    let valid_uid = !uid.is_empty()
-        && uid.len() <= 100
-        && uid
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if !valid_uid {
-        return Ok(Err(CreateError::new(
-            StatusCode::BAD_REQUEST,
-            "That booking reference is not valid.",
-        )));
-    }
-    // The same uid posted twice (a double event, a retry) is the same booking.
-    if let Some((public_id, interviewer_id)) =
-        bookings::public_id_for_cal_uid(&state.pool, uid).await?
-    {
-        return Ok(if interviewer_id == target.interviewer_id {
-            Ok(public_id)
-        } else {
-            Err(CreateError::new(
-                StatusCode::CONFLICT,
-                "That booking belongs to another interviewer.",
-            ))
-        });
-    }
-    let key =
-        crate::booking::cal_key_for(&state.pool, &state.config, target.interviewer_id).await?;
-    let (Some(event_type_id), Some(key)) = (target.cal_event_type_id, key.as_ref()) else {
-        return Ok(Err(CreateError::new(
-            StatusCode::CONFLICT,
-            "Online booking is not open for this interviewer.",
-        )));
-    };
-    let cal_booking = match state.calcom.get_booking(uid, key).await {
-        Ok(Some(booking)) => booking,
-        Ok(None) => {
-            return Ok(Err(CreateError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "The calendar does not know this booking. Please pick a time again.",
-            )));
-        }
-        Err(err) => {
-            tracing::warn!(error = %err, "cal.com booking lookup failed");
-            return Ok(Err(CreateError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "We could not reach the calendar to check your slot. It stays held for you; please try again in a moment.",
-            )));
-        }
-    };
-    if cal_booking.event_type_id != Some(event_type_id) {
-        return Ok(Err(CreateError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "That booking is not for this interviewer.",
-        )));
-    }
-    if !matches!(cal_booking.status.as_str(), "pending" | "accepted") {
-        return Ok(Err(CreateError::new(
-            StatusCode::CONFLICT,
-            "This booking is no longer active in the calendar. Please pick a time again.",
-        )));
-    }
-    if cal_booking.start <= OffsetDateTime::now_utc() {
-        return Ok(Err(CreateError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "That time has already passed. Please pick another.",
-        )));
-    }
-    let public_id = new_public_id();
-    let (public_id, _) = bookings::insert_or_find(
-        &state.pool,
-        &NewBooking {
-            public_id: &public_id,
-            interviewer_id: target.interviewer_id,
-            cal_booking_uid: &cal_booking.uid,
-            starts_at: cal_booking.start,
-            ends_at: cal_booking.end,
-            host_email: cal_booking.host_email.as_deref(),
-            customer_time_zone: cal_booking.attendee_time_zone.as_deref(),
-            customer_name: cal_booking.attendee_name.as_deref(),
-            customer_email: cal_booking.attendee_email.as_deref(),
-            price_minor: target.rate_minor,
-            currency: &target.currency,
-            hold_minutes: state.config.booking.hold_minutes as i32,
-        },
-    )
-    .await?;
-    Ok(Ok(public_id))
+    })
 }
 
 /// The booking as the details and thank-you pages show it.
@@ -306,7 +228,7 @@ struct BookingSummary {
 }
 
 fn summary(booking: &BookingView) -> BookingSummary {
-    let (price_text, currency) = price(booking.price_minor.into(), &booking.currency);
+    let (price_text, currency) = price(booking.price);
     BookingSummary {
         public_id: booking.public_id.clone(),
         status: booking.status.as_db(),
@@ -323,21 +245,21 @@ fn summary(booking: &BookingView) -> BookingSummary {
             name: booking.interviewer_name.clone(),
             headline: booking.interviewer_headline.clone(),
             photo_url: booking.interviewer_photo_url.clone(),
-            rate_minor: booking.price_minor,
-            currency: booking.currency.clone(),
+            rate_minor: booking.price.minor as i32,
+            currency: booking.price.currency,
             tags: booking.interviewer_tags.clone(),
             recent_roles: Vec::new(),
         }),
-        details_url: format!("/bookings/{}/details", booking.public_id),
-        thanks_url: format!("/bookings/{}/thanks", booking.public_id),
+        details_url: paths::booking_details(&booking.public_id),
+        thanks_url: paths::booking_thanks(&booking.public_id),
     }
 }
 
 #[derive(Serialize)]
 struct Limits {
-    name: usize,
-    long_text: usize,
-    target_companies: usize,
+    name: Limit,
+    long_text: Limit,
+    target_companies: Limit,
     resume_mb: usize,
 }
 
@@ -354,19 +276,10 @@ struct DetailsContent {
     state: &'static str,
     values: DetailsInput,
     errors: FieldErrors,
-    general_error: Option<String>,
+    general_error: Option<&'static str>,
     options: DetailsOptions,
     limits: Limits,
     refund_window_hours: u32,
-}
-
-fn tag_names(booking: &BookingView, kind: TagKind) -> Vec<String> {
-    booking
-        .interviewer_tags
-        .iter()
-        .filter(|t| TagKind::from_db(&t.kind) == Some(kind))
-        .map(|t| t.name.clone())
-        .collect()
 }
 
 fn page_state(status: BookingStatus) -> &'static str {
@@ -391,15 +304,29 @@ fn values_from(booking: &BookingView) -> DetailsInput {
     }
 }
 
+fn retry_message(reason: RetryReason) -> &'static str {
+    match reason {
+        RetryReason::ResumeNotStored => {
+            "We could not store your resume just now. Nothing was charged; please try again."
+        }
+        RetryReason::PaymentProviderUnavailable => {
+            "We could not reach our payment provider. Nothing was charged and your details are saved; please press the button again in a moment."
+        }
+        RetryReason::StillOpeningCheckout => {
+            "Your payment page is still being prepared (the form was sent more than once). Nothing was charged and your details are saved; please press the button again in a moment."
+        }
+    }
+}
+
 fn render_details(
     state: &AppState,
     booking: &BookingView,
     values: DetailsInput,
     errors: FieldErrors,
-    general_error: Option<String>,
+    general_error: Option<&'static str>,
     htmx: Htmx,
 ) -> Result<Response, AppError> {
-    let path = format!("/bookings/{}/details", booking.public_id);
+    let path = paths::booking_details(&booking.public_id);
     let mut meta = PageMeta::new(
         state,
         &path,
@@ -447,7 +374,7 @@ fn render_details(
 /// `GET /bookings/{id}/details`
 pub async fn show_details(
     State(state): State<AppState>,
-    Path(public_id): Path<String>,
+    PathId(public_id): PathId<String>,
 ) -> Result<Response, AppError> {
     let booking = bookings::view_by_public_id(&state.pool, &public_id)
         .await?
@@ -463,19 +390,11 @@ pub async fn show_details(
     )
 }
 
-struct UploadedFile {
-    filename: String,
-    content_type: Option<String>,
-    bytes: Vec<u8>,
-}
-
-/// Reads the multipart form. The resume field is read last and at most 10 MB + 1 byte of it is
-/// kept, so an oversized file is reported without buffering all of it.
-async fn read_details_form(
-    mut multipart: Multipart,
-) -> (DetailsInput, Option<UploadedFile>, Option<String>) {
+/// Reads the multipart form. The resume field is read last and at most 10 MB + 1 byte of it
+/// is kept, so an oversized file is reported without buffering all of it.
+async fn read_details_form(mut multipart: Multipart) -> DetailsSubmission {
     let mut input = DetailsInput::default();
-    let mut file = None;
+    let mut resume = None;
     let mut upload_error = None;
     loop {
         let mut field = match multipart.next_field().await {
@@ -508,7 +427,7 @@ async fn read_details_form(
             }
             // A file input left empty sends a part with no name and no bytes.
             if !(filename.is_empty() && bytes.is_empty()) {
-                file = Some(UploadedFile {
+                resume = Some(UploadedResume {
                     filename,
                     content_type,
                     bytes,
@@ -535,7 +454,11 @@ async fn read_details_form(
             _ => {}
         }
     }
-    (input, file, upload_error)
+    DetailsSubmission {
+        input,
+        resume,
+        upload_error,
+    }
 }
 
 fn multipart_message(err: &MultipartError) -> String {
@@ -549,249 +472,34 @@ fn multipart_message(err: &MultipartError) -> String {
 /// `POST /bookings/{id}/details`: validate, store the resume, open Stripe Checkout.
 pub async fn submit_details(
     State(state): State<AppState>,
-    Path(public_id): Path<String>,
+    PathId(public_id): PathId<String>,
     htmx: Htmx,
     multipart: Multipart,
 ) -> Result<Response, AppError> {
-    let (input, file, upload_error) = read_details_form(multipart).await;
-    let booking = bookings::view_by_public_id(&state.pool, &public_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !booking.status.is_unpaid_hold() {
-        return render_details(
+    let submission = read_details_form(multipart).await;
+    let input = submission.input.clone();
+    match use_case::submit_details(&state.services, &public_id, submission).await? {
+        DetailsOutcome::NotFound => Err(AppError::NotFound),
+        DetailsOutcome::Pay { url } => Ok(redirect_to_checkout(&url, htmx)),
+        DetailsOutcome::AlreadyPaid { public_id } => {
+            Ok(Redirect::to(&paths::booking_thanks(&public_id)).into_response())
+        }
+        DetailsOutcome::Closed(booking) => {
+            let values = values_from(&booking);
+            render_details(&state, &booking, values, FieldErrors::new(), None, htmx)
+        }
+        DetailsOutcome::Invalid { booking, errors } => {
+            render_details(&state, &booking, input, errors, None, htmx)
+        }
+        DetailsOutcome::Retry { booking, reason } => render_details(
             &state,
             &booking,
-            values_from(&booking),
+            input,
             FieldErrors::new(),
-            None,
+            Some(retry_message(reason)),
             htmx,
-        );
-    }
-
-    let technologies = tag_names(&booking, TagKind::Technology);
-    let subjects = tag_names(&booking, TagKind::Subject);
-    let validated = booking_details::validate(&input, &technologies, &subjects);
-    let mut errors = validated.as_ref().err().cloned().unwrap_or_default();
-    match (&file, &upload_error) {
-        (_, Some(message)) => {
-            errors.insert("resume", message.clone());
-        }
-        (Some(file), None) => {
-            if let Err(message) =
-                booking_details::check_resume(&file.bytes, file.content_type.as_deref())
-            {
-                errors.insert("resume", message);
-            }
-        }
-        (None, None) if booking.resume_key.is_none() => {
-            errors.insert(
-                "resume",
-                "Please attach your resume as a PDF, so your interviewer can prepare.".to_owned(),
-            );
-        }
-        (None, None) => {}
-    }
-    let details = match validated {
-        Ok(details) if errors.is_empty() => details,
-        _ => return render_details(&state, &booking, input, errors, None, htmx),
-    };
-
-    // Store the resume before touching the booking: a storage failure changes nothing.
-    let stored = match file {
-        Some(file) => {
-            let key = format!("resumes/{}/{}.pdf", booking.public_id, new_public_id());
-            if let Err(err) = state.storage.put(&key, file.bytes.clone()).await {
-                tracing::error!(error = ?err, "resume upload failed");
-                let message = "We could not store your resume just now. Nothing was charged; please try again.";
-                return render_details(
-                    &state,
-                    &booking,
-                    input,
-                    FieldErrors::new(),
-                    Some(message.to_owned()),
-                    htmx,
-                );
-            }
-            Some((key, clean_filename(&file.filename), file.bytes.len()))
-        }
-        None => None,
-    };
-    let resume = stored.as_ref().map(|(key, filename, bytes)| ResumeUpload {
-        key,
-        filename,
-        bytes: *bytes as i32,
-    });
-
-    let mut tx = state.pool.begin().await?;
-    bookings::lock(&mut tx, booking.booking_id).await?;
-    let booking = bookings::view_by_id(&mut tx, booking.booking_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !booking.status.is_unpaid_hold() {
-        tx.commit().await?;
-        return render_details(
-            &state,
-            &booking,
-            values_from(&booking),
-            FieldErrors::new(),
-            None,
-            htmx,
-        );
-    }
-    bookings::save_details(&mut tx, booking.booking_id, &details, resume.as_ref()).await?;
-
-    let new_session = NewCheckoutSession {
-        booking_public_id: booking.public_id.clone(),
-        amount_minor: booking.price_minor.into(),
-        currency: booking.currency.clone(),
-        product_name: format!(
-            "Practice interview with {} on {}",
-            booking.interviewer_name,
-            when::format_in_zone(booking.starts_at, booking.customer_time_zone.as_deref())
         ),
-        product_description:
-            "A 1-hour technical practice interview, then a 30-minute feedback session.".to_owned(),
-        customer_email: details.email.to_string(),
-        success_url: format!(
-            "{}/bookings/{}/thanks?session_id={{CHECKOUT_SESSION_ID}}",
-            state.config.public_base_url, booking.public_id
-        ),
-        cancel_url: format!(
-            "{}/bookings/{}/details",
-            state.config.public_base_url, booking.public_id
-        ),
-        expires_at: (OffsetDateTime::now_utc() + Duration::minutes(CHECKOUT_MINUTES))
-            .unix_timestamp(),
-        submit_message: format!(
-            "100% money-back guarantee: if the interview and feedback were not valuable to you, reply to your \
-             confirmation email within 14 days and we refund you in full. Cancel at least {} hours before the \
-             start for a full refund.",
-            state.config.booking.refund_window_hours
-        ),
-        idempotency_key: String::new(),
-    };
-    // What the session is made of, less what changes every time (expiry, key).
-    let fingerprint = signatures::sha256_hex(
-        format!(
-            "{}|{}|{}|{}|{}",
-            new_session.amount_minor,
-            new_session.currency,
-            new_session.customer_email,
-            new_session.product_name,
-            booking.cal_booking_uid
-        )
-        .as_bytes(),
-    );
-
-    // An identical resubmission while the session is open reuses it.
-    if let (Some(url), Some(previous)) = (&booking.checkout_url, &booking.checkout_fingerprint)
-        && booking.status == BookingStatus::AwaitingPayment
-        && previous == &fingerprint
-    {
-        let url = url.clone();
-        tx.commit().await?;
-        return Ok(redirect_to_checkout(&url, htmx));
     }
-    // Otherwise close the previous session first, so one booking never has two payable ones.
-    if let Some(previous) = booking.checkout_session_id.as_deref() {
-        match close_previous_session(&state, previous).await {
-            Ok(None) => {}
-            Ok(Some(paid)) => {
-                tx.commit().await?;
-                lifecycle::mark_paid(
-                    &state.services(),
-                    booking.booking_id,
-                    &paid.id,
-                    paid.payment_intent.as_deref(),
-                )
-                .await?;
-                state.wake_worker.notify_one();
-                return Ok(
-                    Redirect::to(&format!("/bookings/{}/thanks", booking.public_id))
-                        .into_response(),
-                );
-            }
-            Err(_) => {
-                tx.commit().await?;
-                return payment_unavailable(&state, &booking.public_id, input, htmx).await;
-            }
-        }
-    }
-
-    let attempt = bookings::next_checkout_attempt(&mut tx, booking.booking_id).await?;
-    let new_session = NewCheckoutSession {
-        idempotency_key: format!(
-            "checkout:{}:{attempt}:{}",
-            booking.public_id,
-            &fingerprint[..16]
-        ),
-        ..new_session
-    };
-    match state.stripe.create_checkout_session(&new_session).await {
-        Ok(session) => {
-            let Some(url) = session.url.clone() else {
-                tx.commit().await?;
-                tracing::error!("Stripe returned a Checkout Session without a URL");
-                return payment_unavailable(&state, &booking.public_id, input, htmx).await;
-            };
-            let expires_at = OffsetDateTime::from_unix_timestamp(new_session.expires_at)
-                .unwrap_or_else(|_| OffsetDateTime::now_utc());
-            bookings::record_checkout(
-                &mut tx,
-                booking.booking_id,
-                &session.id,
-                Some(&url),
-                &fingerprint,
-                expires_at,
-            )
-            .await?;
-            lifecycle::begin_payment(&mut tx, booking.booking_id).await?;
-            tx.commit().await?;
-            Ok(redirect_to_checkout(&url, htmx))
-        }
-        Err(err) => {
-            // The details and the resume are kept; the next press of Pay is a new attempt.
-            tx.commit().await?;
-            tracing::warn!(error = %err, "creating the Checkout Session failed");
-            payment_unavailable(&state, &booking.public_id, input, htmx).await
-        }
-    }
-}
-
-/// Expires the previous session. `Ok(Some(session))` if it turns out to be paid already.
-async fn close_previous_session(
-    state: &AppState,
-    session_id: &str,
-) -> Result<Option<CheckoutSession>, CallError> {
-    match state.stripe.expire_checkout_session(session_id).await {
-        Ok(_) => Ok(None),
-        // Not open any more: completed (paid?) or already expired. Ask.
-        Err(CallError::Rejected { .. }) => {
-            let session = state.stripe.retrieve_checkout_session(session_id).await?;
-            Ok(session.is_paid().then_some(session))
-        }
-        Err(err) => Err(err),
-    }
-}
-
-async fn payment_unavailable(
-    state: &AppState,
-    public_id: &str,
-    input: DetailsInput,
-    htmx: Htmx,
-) -> Result<Response, AppError> {
-    let booking = bookings::view_by_public_id(&state.pool, public_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let message = "We could not reach our payment provider. Nothing was charged and your details are saved; please press the button again in a moment.";
-    render_details(
-        state,
-        &booking,
-        input,
-        FieldErrors::new(),
-        Some(message.to_owned()),
-        htmx,
-    )
 }
 
 fn redirect_to_checkout(url: &str, htmx: Htmx) -> Response {
@@ -807,17 +515,6 @@ fn redirect_to_checkout(url: &str, htmx: Htmx) -> Response {
     }
 }
 
-/// Keeps a display name for the file: the last path segment, printable, at most 120 chars.
-fn clean_filename(name: &str) -> String {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String = base.chars().filter(|c| !c.is_control()).take(120).collect();
-    if cleaned.trim().is_empty() {
-        "resume.pdf".to_owned()
-    } else {
-        cleaned
-    }
-}
-
 #[derive(Serialize)]
 struct ThanksContent {
     booking: BookingSummary,
@@ -829,63 +526,36 @@ struct ThanksContent {
     refund_window_hours: u32,
 }
 
-/// `GET /bookings/{id}/thanks`: honest about what we know. Before the webhook arrives it asks
-/// Stripe about the session; paid there means "received, confirming" (and the booking is
-/// fulfilled right away, idempotently), otherwise "processing".
+fn payment_word(payment: PaymentState) -> &'static str {
+    match payment {
+        PaymentState::Confirmed => "confirmed",
+        PaymentState::Received => "received",
+        PaymentState::Processing => "processing",
+        PaymentState::Unpaid => "unpaid",
+        PaymentState::Expired => "expired",
+        PaymentState::Cancelled => "cancelled",
+        PaymentState::Refunded => "refunded",
+    }
+}
+
+/// `GET /bookings/{id}/thanks`: honest about what we know (see
+/// `app::booking::confirm_payment_seen_on_thanks_page`).
 pub async fn show_thanks(
     State(state): State<AppState>,
-    Path(public_id): Path<String>,
+    PathId(public_id): PathId<String>,
     htmx: Htmx,
 ) -> Result<Response, AppError> {
-    let mut booking = bookings::view_by_public_id(&state.pool, &public_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if booking.status == BookingStatus::Held {
-        return Ok(Redirect::to(&format!("/bookings/{public_id}/details")).into_response());
-    }
-    let mut payment = match booking.status {
-        BookingStatus::Paid => "confirmed",
-        BookingStatus::Refunded => "refunded",
-        BookingStatus::Cancelled => "cancelled",
-        BookingStatus::Expired => "expired",
-        BookingStatus::Held | BookingStatus::AwaitingPayment => "processing",
-    };
-    if booking.status == BookingStatus::AwaitingPayment
-        && let Some(session_id) = booking.checkout_session_id.clone()
-    {
-        match state.stripe.retrieve_checkout_session(&session_id).await {
-            Ok(session) if session.is_paid() => {
-                let outcome = lifecycle::mark_paid(
-                    &state.services(),
-                    booking.booking_id,
-                    &session.id,
-                    session.payment_intent.as_deref(),
-                )
-                .await?;
-                state.wake_worker.notify_one();
-                payment = if outcome == PaidOutcome::NowPaid {
-                    "confirmed"
-                } else {
-                    "received"
-                };
-                if let Some(updated) = bookings::view_by_public_id(&state.pool, &public_id).await? {
-                    booking = updated;
-                }
+    let (booking, payment) =
+        match use_case::confirm_payment_seen_on_thanks_page(&state.services, &public_id).await? {
+            ThanksOutcome::NotFound => return Err(AppError::NotFound),
+            ThanksOutcome::NeedsDetails => {
+                return Ok(Redirect::to(&paths::booking_details(&public_id)).into_response());
             }
-            Ok(session)
-                if session.status.as_deref() == Some("open")
-                    && session.payment_status.as_deref() == Some("unpaid") =>
-            {
-                // Back from Checkout without paying (or a delayed method still running).
-                payment = "unpaid";
-            }
-            Ok(_) | Err(_) => {}
-        }
-    }
-    let path = format!("/bookings/{public_id}/thanks");
+            ThanksOutcome::Show { booking, payment } => (booking, payment),
+        };
     let mut meta = PageMeta::new(
         &state,
-        &path,
+        &paths::booking_thanks(&public_id),
         format!(
             "Your practice interview with {} · 508.dev",
             booking.interviewer_name
@@ -895,8 +565,8 @@ pub async fn show_thanks(
     meta.robots = Some("noindex");
     let content = ThanksContent {
         booking: summary(&booking),
-        pending: matches!(payment, "processing" | "received"),
-        payment,
+        pending: matches!(payment, PaymentState::Processing | PaymentState::Received),
+        payment: payment_word(payment),
         refund_window_hours: state.config.booking.refund_window_hours,
     };
     let page = Page::new(meta, content);

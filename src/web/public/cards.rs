@@ -5,6 +5,7 @@ use serde::Serialize;
 use crate::{
     db::catalogue::{CardRow, RoleRow, TagRow},
     domain::{Currency, Money, TagKind, avatar},
+    paths,
 };
 
 #[derive(Debug, Clone, Serialize)]
@@ -31,12 +32,14 @@ pub struct CardView {
     pub subjects: Vec<TagView>,
 }
 
-pub fn price(rate_minor: i64, currency: &str) -> (String, String) {
-    let currency = Currency::parse(currency).unwrap_or(Currency::USD);
-    (
-        Money::new(rate_minor, currency).to_string(),
-        currency.code().to_owned(),
-    )
+/// The price as shown ("$180") and its currency code ("USD").
+pub fn price(amount: Money) -> (String, String) {
+    (amount.to_string(), amount.currency.code().to_owned())
+}
+
+/// [`price`] from a row's minor units and currency.
+pub fn price_of(rate_minor: i32, currency: Currency) -> (String, String) {
+    price(Money::new(rate_minor.into(), currency))
 }
 
 /// Splits tags by kind, keeping their order.
@@ -45,12 +48,7 @@ pub fn split_tags(tags: &[TagRow]) -> (Vec<TagView>, Vec<TagView>) {
         slug: t.slug.clone(),
         name: t.name.clone(),
     };
-    let of_kind = |kind: TagKind| {
-        tags.iter()
-            .filter(|t| TagKind::from_db(&t.kind) == Some(kind))
-            .map(view)
-            .collect()
-    };
+    let of_kind = |kind: TagKind| tags.iter().filter(|t| t.kind == kind).map(view).collect();
     (of_kind(TagKind::Technology), of_kind(TagKind::Subject))
 }
 
@@ -75,10 +73,10 @@ pub fn history_summary(roles: &[RoleRow]) -> String {
 
 impl From<CardRow> for CardView {
     fn from(row: CardRow) -> Self {
-        let (price, currency) = price(row.rate_minor.into(), &row.currency);
+        let (price, currency) = price_of(row.rate_minor, row.currency);
         let (technologies, subjects) = split_tags(&row.tags);
         CardView {
-            url: format!("/interviewers/{}", row.slug),
+            url: paths::interviewer(&row.slug),
             initials: avatar::initials(&row.name),
             avatar_hue: avatar::hue(&row.name),
             history_summary: history_summary(&row.recent_roles),

@@ -7,7 +7,9 @@ use serde_json::json;
 use super::cards::{CardView, price};
 use crate::{
     db::catalogue,
-    error::AppError,
+    domain::Money,
+    paths,
+    web::error::AppError,
     web::{
         AppState,
         page::{Page, PageMeta},
@@ -43,7 +45,7 @@ pub async fn show_home(State(state): State<AppState>) -> Result<Html<String>, Ap
     let price_from = home
         .price_from
         .as_ref()
-        .map(|p| price(p.rate_minor, &p.currency).0);
+        .map(|p| price(Money::new(p.rate_minor, p.currency)).0);
 
     let description = match &price_from {
         Some(from) => format!(
@@ -75,9 +77,7 @@ pub async fn show_home(State(state): State<AppState>) -> Result<Html<String>, Ap
             .testimonials
             .into_iter()
             .map(|t| TestimonialView {
-                interviewer_url: t
-                    .interviewer_slug
-                    .map(|slug| format!("/interviewers/{slug}")),
+                interviewer_url: t.interviewer_slug.map(|slug| paths::interviewer(&slug)),
                 interviewer_name: t.interviewer_name,
                 quote: t.quote,
                 author: t.author,

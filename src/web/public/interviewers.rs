@@ -4,7 +4,7 @@
 //! everything else with the full page, so every view also works without JavaScript.
 
 use axum::{
-    extract::{Path, RawQuery, State},
+    extract::{RawQuery, State},
     response::{IntoResponse, Response},
 };
 use serde::Serialize;
@@ -13,15 +13,16 @@ use serde_json::json;
 use super::cards::{CardView, TagView, price, split_tags};
 use crate::{
     db::catalogue::{self, FilterTagRow},
-    domain::{Currency, Money, Slug, TagFilter, TagKind, avatar},
-    error::AppError,
+    domain::{Money, Slug, TagFilter, TagKind, avatar},
+    paths,
     web::{
         AppState,
-        page::{Htmx, Page, PageMeta, vary_on_htmx},
+        error::AppError,
+        page::{Htmx, Page, PageMeta, PathId, vary_on_htmx},
     },
 };
 
-const LISTING_PATH: &str = "/interviewers";
+const LISTING_PATH: &str = paths::INTERVIEWERS;
 /// Cards per listing page: enough to compare, few enough to render fast with hundreds listed.
 pub const PAGE_SIZE: i64 = 24;
 /// Far past any real listing; larger page numbers are treated as malformed.
@@ -105,7 +106,7 @@ pub async fn list_interviewers(
     let selected_rows: Vec<&FilterTagRow> = options
         .tags
         .iter()
-        .filter(|t| TagKind::from_db(&t.kind).is_some_and(|kind| requested.contains(kind, &t.slug)))
+        .filter(|t| requested.contains(t.kind, &t.slug))
         .collect();
     let requested_count = requested.technologies.len() + requested.subjects.len();
     let ignored_count = requested.malformed + requested_count - selected_rows.len();
@@ -121,7 +122,7 @@ pub async fn list_interviewers(
     .await?;
     let results: Vec<CardView> = card_page.cards.into_iter().map(CardView::from).collect();
 
-    let kind_of = |t: &FilterTagRow| TagKind::from_db(&t.kind).unwrap_or(TagKind::Technology);
+    let kind_of = |t: &FilterTagRow| t.kind;
     let selected: Vec<SelectedTag> = selected_rows
         .iter()
         .map(|tag| {
@@ -278,16 +279,16 @@ struct ProfileContent {
 
 pub async fn show_interviewer(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    // A malformed slug cannot name anyone: 404 before the database.
+    PathId(slug): PathId<Slug>,
     htmx: Htmx,
 ) -> Result<Response, AppError> {
-    // A malformed slug cannot name anyone: skip the database.
-    let slug = Slug::parse(&slug).ok_or(AppError::NotFound)?;
     let row = catalogue::profile(&state.pool, slug.as_str())
         .await?
         .ok_or(AppError::NotFound)?;
 
-    let (price_text, currency) = price(row.rate_minor.into(), &row.currency);
+    let rate = Money::new(row.rate_minor.into(), row.currency);
+    let (price_text, currency) = price(rate);
     let (technologies, subjects) = split_tags(&row.tags);
     let roles: Vec<_> = row
         .history
@@ -297,8 +298,8 @@ pub async fn show_interviewer(
             role: h.role.clone(),
         })
         .collect();
-    let url = format!("/interviewers/{}", row.slug);
-    let book_url = format!("{url}/book");
+    let url = paths::interviewer(&row.slug);
+    let book_url = paths::book(&row.slug);
     let tag_names: Vec<&str> = row.tags.iter().map(|t| t.name.as_str()).collect();
 
     let description = format!(
@@ -320,7 +321,7 @@ pub async fn show_interviewer(
     );
     meta.og_type = "profile";
 
-    let absolute = |path: &str| format!("{}{}", state.config.public_base_url, path);
+    let absolute = |path: &str| paths::absolute(&state.config.public_base_url, path);
     let person = json!({
         "@context": "https://schema.org",
         "@type": "Person",
@@ -332,7 +333,7 @@ pub async fn show_interviewer(
         "makesOffer": {
             "@type": "Offer",
             "url": absolute(&book_url),
-            "price": Money::new(row.rate_minor.into(), Currency::parse(&currency).unwrap_or(Currency::USD)).decimal_amount(),
+            "price": rate.decimal_amount(),
             "priceCurrency": currency,
             "itemOffered": {
                 "@type": "Service",

@@ -7,7 +7,11 @@ use axum::{
 };
 use time::format_description::well_known::Iso8601;
 
-use crate::{db::catalogue, error::AppError, web::AppState};
+use crate::{
+    db::catalogue,
+    paths,
+    web::{AppState, error::AppError},
+};
 
 pub async fn robots_txt(State(state): State<AppState>) -> Response {
     let body = format!(
@@ -31,7 +35,7 @@ pub async fn sitemap_xml(State(state): State<AppState>) -> Result<Response, AppE
     }
     for entry in entries {
         // Slugs are validated by a check constraint, but escaping costs nothing.
-        let loc = escape_xml(&format!("{base}/interviewers/{}", entry.slug));
+        let loc = escape_xml(&paths::absolute(base, &paths::interviewer(&entry.slug)));
         let lastmod = entry
             .updated_at
             .date()

@@ -1,0 +1,92 @@
+//! The emails of the booking flow, rendered from `templates/emails/<name>.{subject.txt,txt,html}`
+//! when they are queued, so the outbox holds exactly what will be sent.
+
+use serde::Serialize;
+
+use super::Services;
+use crate::{db::bookings::BookingView, domain::when, integrations::mail::OutgoingEmail, paths};
+
+#[derive(Serialize)]
+struct EmailContext<'a> {
+    base_url: &'a str,
+    booking_url: String,
+    admin_url: String,
+    resume_url: Option<String>,
+    interviewer_name: &'a str,
+    interviewer_url: String,
+    customer_name: &'a str,
+    customer_email: &'a str,
+    when_customer: String,
+    when_utc: String,
+    price: String,
+    refund_window_hours: u32,
+    background: &'a str,
+    interview_focus: &'a str,
+    technologies: &'a [String],
+    subject: Option<&'a str>,
+    target_companies: Option<&'a str>,
+    extra_information: Option<&'a str>,
+    refund: Option<String>,
+    refund_reason: Option<&'a str>,
+    cancelled_by: Option<&'a str>,
+    acknowledgement_note: Option<&'a str>,
+}
+
+fn context<'a>(services: &'a Services, booking: &'a BookingView) -> EmailContext<'a> {
+    let base = services.config.public_base_url.as_str();
+    let url = |path: String| paths::absolute(base, &path);
+    EmailContext {
+        base_url: base,
+        booking_url: url(paths::booking_thanks(&booking.public_id)),
+        admin_url: url(paths::admin_booking(&booking.public_id)),
+        resume_url: booking
+            .resume_key
+            .as_ref()
+            .map(|_| url(paths::admin_booking_resume(&booking.public_id))),
+        interviewer_name: &booking.interviewer_name,
+        interviewer_url: url(paths::interviewer(&booking.interviewer_slug)),
+        customer_name: booking.customer_name.as_deref().unwrap_or("there"),
+        customer_email: booking.customer_email.as_deref().unwrap_or(""),
+        when_customer: when::format_in_zone(
+            booking.starts_at,
+            booking.customer_time_zone.as_deref(),
+        ),
+        when_utc: when::format_in_zone(booking.starts_at, None),
+        price: booking.price.to_string(),
+        refund_window_hours: services.config.booking.refund_window_hours,
+        background: booking.background.as_deref().unwrap_or(""),
+        interview_focus: booking.interview_focus.as_deref().unwrap_or(""),
+        technologies: &booking.chosen_technologies,
+        subject: booking.chosen_subject.as_deref(),
+        target_companies: booking.target_companies.as_deref(),
+        extra_information: booking.extra_information.as_deref(),
+        refund: booking
+            .refund
+            .filter(|m| m.minor > 0)
+            .map(|m| m.to_string()),
+        refund_reason: booking.refund_reason.as_deref(),
+        cancelled_by: booking.cancelled_by.map(|by| by.as_db()),
+        acknowledgement_note: booking.acknowledgement_note.as_deref(),
+    }
+}
+
+/// Renders `emails/<name>.*` for `booking`, addressed to `to`.
+pub fn render(
+    services: &Services,
+    name: &str,
+    booking: &BookingView,
+    to: &str,
+) -> anyhow::Result<OutgoingEmail> {
+    let ctx = context(services, booking);
+    let render = |suffix: &str| {
+        services
+            .templates
+            .render(&format!("emails/{name}.{suffix}"), None, &ctx)
+    };
+    Ok(OutgoingEmail {
+        to: to.to_owned(),
+        subject: render("subject.txt")?.trim().to_owned(),
+        text: render("txt")?,
+        html: render("html")?,
+    })
+}

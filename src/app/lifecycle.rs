@@ -1,0 +1,394 @@
+//! Every booking status change, each in one transaction together with the side effects it
+//! queues in the outbox (`job` table); the worker is woken once that transaction commits.
+//! Use cases, webhooks and the worker call these; nothing else writes `booking.status`.
+//!
+//! | transition | when | side effects queued |
+//! |---|---|---|
+//! | held -> awaiting_payment | details saved, Checkout Session recorded | none |
+//! | held/awaiting_payment/expired -> paid | Stripe says paid (webhook, thank-you page, reconciliation) | confirm cal.com booking; customer confirmation email; interviewer notification email |
+//! | held/awaiting_payment -> expired | hold timed out (and no Checkout Session is being opened), the current Checkout Session expired or its payment failed | decline cal.com booking (frees the slot) |
+//! | held/awaiting_payment/paid -> cancelled | cancelled or rejected in cal.com | if paid: refund per policy; customer email |
+//! | paid/cancelled -> refunded | Stripe `charge.refunded` | none |
+//!
+//! Each effect has a dedupe key, so repeating a transition (duplicate webhooks, two app
+//! instances, the landing page racing the webhook) never repeats its effects. A payment that
+//! arrives for a booking that can no longer take it (already paid through another session,
+//! cancelled) is refunded in full: a customer is never charged twice.
+
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+use sqlx::PgConnection;
+use time::OffsetDateTime;
+
+use super::{Services, emails};
+use crate::{
+    db::{bookings, jobs},
+    domain::{BookingStatus, CancelledBy, Money, booking::refund_on_cancellation},
+};
+
+/// Job payloads (the `job.payload` column), one per kind.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct CalJob {
+    pub booking_id: i64,
+    pub interviewer_id: i64,
+    pub uid: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct RefundJob {
+    pub booking_id: i64,
+    pub public_id: String,
+    pub payment_intent: String,
+    pub amount_minor: i64,
+    /// Whether the booking itself becomes `refunded` once Stripe accepts the refund (not for
+    /// the refund of a duplicate payment, which leaves the booking paid).
+    #[serde(default)]
+    pub marks_booking_refunded: bool,
+}
+
+pub const JOB_EMAIL: &str = "email";
+pub const JOB_CAL_CONFIRM: &str = "cal_confirm";
+pub const JOB_CAL_DECLINE: &str = "cal_decline";
+pub const JOB_STRIPE_REFUND: &str = "stripe_refund";
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum PaidOutcome {
+    /// This call moved the booking to paid.
+    NowPaid,
+    /// It was already paid with this payment: nothing to do.
+    AlreadyPaid,
+    /// The booking could not take this payment; a full refund is queued.
+    Refunding,
+    UnknownBooking,
+}
+
+/// Queues a refund of `payment_intent`, once per payment whatever causes it.
+async fn queue_refund(
+    conn: &mut PgConnection,
+    booking: &bookings::BookingView,
+    payment_intent: &str,
+    amount: Money,
+    marks_booking_refunded: bool,
+) -> sqlx::Result<()> {
+    let job = RefundJob {
+        booking_id: booking.booking_id,
+        public_id: booking.public_id.clone(),
+        payment_intent: payment_intent.to_owned(),
+        amount_minor: amount.minor,
+        marks_booking_refunded,
+    };
+    jobs::enqueue(
+        conn,
+        JOB_STRIPE_REFUND,
+        &format!("refund:{payment_intent}"),
+        &job,
+    )
+    .await?;
+    Ok(())
+}
+
+async fn queue_email(
+    services: &Services,
+    conn: &mut PgConnection,
+    name: &str,
+    booking: &bookings::BookingView,
+    to: Option<&str>,
+) -> anyhow::Result<()> {
+    let Some(to) = to else {
+        tracing::warn!(
+            booking.id = booking.booking_id,
+            email = name,
+            "no address to send this email to"
+        );
+        return Ok(());
+    };
+    let email = emails::render(services, name, booking, to)?;
+    jobs::enqueue(
+        conn,
+        JOB_EMAIL,
+        &format!("email:{name}:{}", booking.booking_id),
+        &email,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Moves a booking with saved details to awaiting payment (a Checkout Session exists).
+pub async fn begin_payment(conn: &mut PgConnection, booking_id: i64) -> sqlx::Result<bool> {
+    bookings::transition(
+        conn,
+        booking_id,
+        BookingStatus::allowed_sources(BookingStatus::AwaitingPayment),
+        BookingStatus::AwaitingPayment,
+    )
+    .await
+}
+
+/// Stripe says the session is paid. Safe to call any number of times, concurrently.
+pub async fn mark_paid(
+    services: &Services,
+    booking_id: i64,
+    session_id: &str,
+    payment_intent: Option<&str>,
+) -> anyhow::Result<PaidOutcome> {
+    let mut tx = services.pool.begin().await?;
+    bookings::lock(&mut tx, booking_id).await?;
+    let Some(booking) = bookings::view_by_id(&mut tx, booking_id).await? else {
+        return Ok(PaidOutcome::UnknownBooking);
+    };
+    let outcome = if booking.status.can_become(BookingStatus::Paid) {
+        bookings::transition(&mut tx, booking_id, &[booking.status], BookingStatus::Paid).await?;
+        bookings::set_paid(&mut tx, booking_id, payment_intent, session_id).await?;
+        bookings::close_checkout_session(&mut *tx, session_id).await?;
+        let booking = bookings::view_by_id(&mut tx, booking_id)
+            .await?
+            .context("booking vanished")?;
+        let job = CalJob {
+            booking_id,
+            interviewer_id: booking.interviewer_id,
+            uid: booking.cal_booking_uid.clone(),
+        };
+        jobs::enqueue(
+            &mut tx,
+            JOB_CAL_CONFIRM,
+            &format!("cal_confirm:{booking_id}"),
+            &job,
+        )
+        .await?;
+        queue_email(
+            services,
+            &mut tx,
+            "customer_confirmation",
+            &booking,
+            booking.customer_email.as_deref(),
+        )
+        .await?;
+        queue_email(
+            services,
+            &mut tx,
+            "interviewer_notification",
+            &booking,
+            booking.host_email.as_deref(),
+        )
+        .await?;
+        PaidOutcome::NowPaid
+    } else if payment_intent.is_none() || booking.payment_intent_id.as_deref() == payment_intent {
+        PaidOutcome::AlreadyPaid
+    } else {
+        // A second payment (another session of the same booking) or a payment for a booking
+        // that was cancelled meanwhile: give it all back.
+        let payment_intent = payment_intent.unwrap_or_default();
+        tracing::warn!(
+            booking.id = booking_id,
+            status = booking.status.as_db(),
+            "refunding a payment the booking cannot take"
+        );
+        queue_refund(&mut tx, &booking, payment_intent, booking.price, false).await?;
+        PaidOutcome::Refunding
+    };
+    tx.commit().await?;
+    services.work_queued();
+    Ok(outcome)
+}
+
+/// The hold ran out, Checkout expired, or the payment failed: release the slot.
+///
+/// With `only_for_session`, nothing happens unless that is still the booking's current
+/// Checkout Session, checked under the row lock: an older session expiring (because the
+/// customer came back and a new session replaced it) must not end the booking. Without it
+/// (the hold ran out), nothing happens while a request is opening a new session.
+pub async fn expire(
+    services: &Services,
+    booking_id: i64,
+    only_for_session: Option<&str>,
+) -> anyhow::Result<bool> {
+    let mut tx = services.pool.begin().await?;
+    bookings::lock(&mut tx, booking_id).await?;
+    let Some(booking) = bookings::view_by_id(&mut tx, booking_id).await? else {
+        return Ok(false);
+    };
+    if !booking.status.can_become(BookingStatus::Expired) {
+        return Ok(false);
+    }
+    match only_for_session {
+        Some(session) if booking.checkout_session_id.as_deref() != Some(session) => {
+            return Ok(false);
+        }
+        Some(_) => {}
+        None if booking.hold_expires_at > OffsetDateTime::now_utc()
+            || booking
+                .checkout_lease_until
+                .is_some_and(|lease| lease > OffsetDateTime::now_utc()) =>
+        {
+            return Ok(false);
+        }
+        None => {}
+    }
+    bookings::transition(
+        &mut tx,
+        booking_id,
+        &[booking.status],
+        BookingStatus::Expired,
+    )
+    .await?;
+    let job = CalJob {
+        booking_id,
+        interviewer_id: booking.interviewer_id,
+        uid: booking.cal_booking_uid.clone(),
+    };
+    jobs::enqueue(
+        &mut tx,
+        JOB_CAL_DECLINE,
+        &format!("cal_decline:{booking_id}"),
+        &job,
+    )
+    .await?;
+    tx.commit().await?;
+    services.work_queued();
+    Ok(true)
+}
+
+/// cal.com says the booking was cancelled or rejected. A paid booking is refunded per policy.
+pub async fn cancel(
+    services: &Services,
+    booking_id: i64,
+    by: CancelledBy,
+    reason: Option<&str>,
+) -> anyhow::Result<bool> {
+    let mut tx = services.pool.begin().await?;
+    bookings::lock(&mut tx, booking_id).await?;
+    let Some(booking) = bookings::view_by_id(&mut tx, booking_id).await? else {
+        return Ok(false);
+    };
+    if !booking.status.can_become(BookingStatus::Cancelled) {
+        return Ok(false);
+    }
+    let was_paid = booking.status == BookingStatus::Paid;
+    let refund = Money::new(
+        if was_paid {
+            refund_on_cancellation(
+                booking.price.minor,
+                booking.starts_at,
+                OffsetDateTime::now_utc(),
+                by,
+                services.config.booking.refund_window_hours,
+            )
+        } else {
+            0
+        },
+        booking.price.currency,
+    );
+    let reason: Option<String> = reason.map(|r| r.chars().take(500).collect());
+    bookings::set_cancelled(
+        &mut tx,
+        booking_id,
+        by,
+        reason.as_deref(),
+        was_paid.then_some(refund),
+    )
+    .await?;
+    bookings::transition(
+        &mut tx,
+        booking_id,
+        &[booking.status],
+        BookingStatus::Cancelled,
+    )
+    .await?;
+    if was_paid {
+        if let (true, Some(payment_intent)) =
+            (refund.minor > 0, booking.payment_intent_id.as_deref())
+        {
+            queue_refund(&mut tx, &booking, payment_intent, refund, true).await?;
+        }
+        let booking = bookings::view_by_id(&mut tx, booking_id)
+            .await?
+            .context("booking vanished")?;
+        queue_email(
+            services,
+            &mut tx,
+            "customer_cancellation",
+            &booking,
+            booking.customer_email.as_deref(),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    services.work_queued();
+    Ok(true)
+}
+
+/// The interviewer confirms they have the customer's information: the customer is told once.
+pub async fn acknowledge(
+    services: &Services,
+    booking_id: i64,
+    note: Option<&str>,
+) -> anyhow::Result<bool> {
+    let mut tx = services.pool.begin().await?;
+    if !bookings::acknowledge(&mut tx, booking_id, note).await? {
+        return Ok(false);
+    }
+    let booking = bookings::view_by_id(&mut tx, booking_id)
+        .await?
+        .context("booking vanished")?;
+    queue_email(
+        services,
+        &mut tx,
+        "customer_acknowledgement",
+        &booking,
+        booking.customer_email.as_deref(),
+    )
+    .await?;
+    tx.commit().await?;
+    services.work_queued();
+    Ok(true)
+}
+
+/// Staff refund a paid booking in full under the satisfaction guarantee. The booking becomes
+/// `refunded` once Stripe accepts the refund; the customer is emailed now.
+pub async fn refund_under_guarantee(
+    services: &Services,
+    booking_id: i64,
+    reason: &str,
+) -> anyhow::Result<bool> {
+    let mut tx = services.pool.begin().await?;
+    bookings::lock(&mut tx, booking_id).await?;
+    let Some(booking) = bookings::view_by_id(&mut tx, booking_id).await? else {
+        return Ok(false);
+    };
+    let Some(payment_intent) = booking.payment_intent_id.clone() else {
+        return Ok(false);
+    };
+    if !bookings::set_guarantee_refund(&mut tx, booking_id, booking.price, reason).await? {
+        return Ok(false);
+    }
+    queue_refund(&mut tx, &booking, &payment_intent, booking.price, true).await?;
+    let booking = bookings::view_by_id(&mut tx, booking_id)
+        .await?
+        .context("booking vanished")?;
+    queue_email(
+        services,
+        &mut tx,
+        "customer_guarantee_refund",
+        &booking,
+        booking.customer_email.as_deref(),
+    )
+    .await?;
+    tx.commit().await?;
+    services.work_queued();
+    Ok(true)
+}
+
+/// Stripe refunded the payment.
+pub async fn mark_refunded(services: &Services, booking_id: i64) -> anyhow::Result<bool> {
+    let mut tx = services.pool.begin().await?;
+    let moved = bookings::transition(
+        &mut tx,
+        booking_id,
+        BookingStatus::allowed_sources(BookingStatus::Refunded),
+        BookingStatus::Refunded,
+    )
+    .await?;
+    bookings::set_refunded(&mut tx, booking_id).await?;
+    tx.commit().await?;
+    Ok(moved)
+}

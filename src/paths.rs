@@ -1,0 +1,118 @@
+//! Every internal URL the application builds, in one place: handlers, templates' contexts,
+//! emails and redirects call these instead of formatting paths by hand. The route patterns
+//! they fill in are in [`crate::routes`]; a test there checks that each one routes.
+//!
+//! Path segments we put in are our own ids and slugs (URL-safe by construction), so nothing
+//! here needs percent-encoding except the login page's `next`.
+
+/// The absolute form of `path`, for emails and Stripe's return URLs.
+pub fn absolute(base_url: &str, path: &str) -> String {
+    format!("{base_url}{path}")
+}
+
+// ------------------------------------------------------------------ public site
+
+pub const HOME: &str = "/";
+pub const INTERVIEWERS: &str = "/interviewers";
+
+pub fn interviewer(slug: &str) -> String {
+    format!("/interviewers/{slug}")
+}
+
+pub fn book(slug: &str) -> String {
+    format!("/interviewers/{slug}/book")
+}
+
+pub fn booking_details(public_id: &str) -> String {
+    format!("/bookings/{public_id}/details")
+}
+
+pub fn booking_thanks(public_id: &str) -> String {
+    format!("/bookings/{public_id}/thanks")
+}
+
+/// Where Stripe sends the customer after paying: the thank-you page, told which session.
+pub fn booking_thanks_after_checkout(public_id: &str) -> String {
+    format!("/bookings/{public_id}/thanks?session_id={{CHECKOUT_SESSION_ID}}")
+}
+
+/// The public URL of a stored photo (`photos/...` in object storage).
+pub fn media(storage_key: &str) -> String {
+    format!("/media/{storage_key}")
+}
+
+// ------------------------------------------------------------------ admin panel
+
+pub const ADMIN: &str = "/admin";
+pub const ADMIN_BOOKINGS: &str = "/admin/bookings";
+pub const ADMIN_PROFILE: &str = "/admin/profile";
+pub const ADMIN_PROFILE_PHOTO: &str = "/admin/profile/photo";
+pub const ADMIN_INTERVIEWERS: &str = "/admin/interviewers";
+pub const ADMIN_TAGS: &str = "/admin/tags";
+pub const ADMIN_CONTENT: &str = "/admin/content";
+pub const CHANGE_PASSWORD: &str = "/admin/account/password";
+pub const FORGOT_PASSWORD: &str = "/admin/password/forgot";
+pub const LOGIN: &str = "/admin/login";
+
+/// The sign-in page, returning to `next` (a local admin path) afterwards.
+pub fn login_then(next: &str) -> String {
+    format!(
+        "{LOGIN}?next={}",
+        form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+    )
+}
+
+pub fn login_with_notice(notice: &str) -> String {
+    format!("{LOGIN}?{notice}=1")
+}
+
+pub fn set_password(token: &str) -> String {
+    format!("/admin/password/set/{token}")
+}
+
+pub fn admin_booking(public_id: &str) -> String {
+    format!("/admin/bookings/{public_id}")
+}
+
+pub fn admin_booking_resume(public_id: &str) -> String {
+    format!("/admin/bookings/{public_id}/resume")
+}
+
+pub fn admin_interviewer(interviewer_id: i64) -> String {
+    format!("/admin/interviewers/{interviewer_id}")
+}
+
+pub fn admin_interviewer_profile(interviewer_id: i64) -> String {
+    format!("/admin/interviewers/{interviewer_id}/profile")
+}
+
+pub fn admin_interviewer_photo(interviewer_id: i64) -> String {
+    format!("/admin/interviewers/{interviewer_id}/photo")
+}
+
+/// `path` with an outcome code for the page to put into words (Post/Redirect/Get).
+pub fn with_outcome(path: &str, key: &str, code: &str) -> String {
+    let separator = if path.contains('?') { '&' } else { '?' };
+    format!("{path}{separator}{key}={code}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outcomes_append_to_the_query() {
+        assert_eq!(
+            with_outcome(ADMIN_TAGS, "done", "saved"),
+            "/admin/tags?done=saved"
+        );
+        assert_eq!(
+            with_outcome("/admin/x?a=1", "error", "tag"),
+            "/admin/x?a=1&error=tag"
+        );
+        assert_eq!(
+            login_then("/admin/bookings?x=1"),
+            "/admin/login?next=%2Fadmin%2Fbookings%3Fx%3D1"
+        );
+    }
+}
