@@ -47,11 +47,12 @@ pub struct Config {
     pub host: IpAddr,
     pub port: u16,
     /// Scheme, host and optional port the public reaches us at, without a trailing slash.
-    /// Used for canonical URLs, the sitemap, and (later) links in emails and Stripe redirects.
+    /// Used for canonical URLs, the sitemap, links in emails and Stripe's return URLs.
     pub public_base_url: String,
     pub database_url: Secret,
     pub database_max_connections: u32,
-    /// Local state for development: the generated secret key, and later local files and mail.
+    /// Local state for development: the generated secret key, uploaded files (without S3) and
+    /// emails (without SMTP).
     pub data_dir: PathBuf,
     pub secret_key: Secret,
     pub log_format: LogFormat,

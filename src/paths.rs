@@ -1,6 +1,6 @@
 //! Every internal URL the application builds, in one place: handlers, templates' contexts,
 //! emails and redirects call these instead of formatting paths by hand. The route patterns
-//! they fill in are in [`crate::routes`]; a test there checks that each one routes.
+//! they fill in are in [`crate::routes`]; a test there checks that each of these routes.
 //!
 //! Path segments we put in are our own ids and slugs (URL-safe by construction), so nothing
 //! here needs percent-encoding except the login page's `next`.
@@ -66,8 +66,11 @@ pub fn login_with_notice(notice: &str) -> String {
     format!("{LOGIN}?{notice}=1")
 }
 
+/// The set-password page (its canonical URL leaves the token out).
+pub const SET_PASSWORD: &str = "/admin/password/set";
+
 pub fn set_password(token: &str) -> String {
-    format!("/admin/password/set/{token}")
+    format!("{SET_PASSWORD}/{token}")
 }
 
 pub fn admin_booking(public_id: &str) -> String {
@@ -76,10 +79,6 @@ pub fn admin_booking(public_id: &str) -> String {
 
 pub fn admin_booking_resume(public_id: &str) -> String {
     format!("/admin/bookings/{public_id}/resume")
-}
-
-pub fn admin_interviewer(interviewer_id: i64) -> String {
-    format!("/admin/interviewers/{interviewer_id}")
 }
 
 pub fn admin_interviewer_profile(interviewer_id: i64) -> String {

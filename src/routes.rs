@@ -246,3 +246,74 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), render_errors))
         .with_state(state)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::paths;
+
+    /// Whether `path` (no query string) fits the axum `pattern`, `{name}` matching one segment.
+    fn fits(pattern: &str, path: &str) -> bool {
+        let (pattern, path): (Vec<&str>, Vec<&str>) =
+            (pattern.split('/').collect(), path.split('/').collect());
+        pattern.len() == path.len()
+            && pattern
+                .iter()
+                .zip(&path)
+                .all(|(p, s)| (p.starts_with('{') && !s.is_empty()) || p == s)
+    }
+
+    #[test]
+    fn every_url_the_paths_module_builds_has_a_route() {
+        let routes = table();
+        let built = [
+            paths::HOME.to_owned(),
+            paths::INTERVIEWERS.to_owned(),
+            paths::interviewer("ada-alpha"),
+            paths::book("ada-alpha"),
+            paths::booking_details("abc"),
+            paths::booking_thanks("abc"),
+            paths::booking_thanks_after_checkout("abc"),
+            paths::media("photos/ada-0123.jpg"),
+            paths::ADMIN.to_owned(),
+            paths::ADMIN_BOOKINGS.to_owned(),
+            paths::ADMIN_PROFILE.to_owned(),
+            paths::ADMIN_PROFILE_PHOTO.to_owned(),
+            paths::ADMIN_INTERVIEWERS.to_owned(),
+            paths::ADMIN_TAGS.to_owned(),
+            paths::ADMIN_CONTENT.to_owned(),
+            paths::CHANGE_PASSWORD.to_owned(),
+            paths::FORGOT_PASSWORD.to_owned(),
+            paths::LOGIN.to_owned(),
+            paths::login_then("/admin/bookings"),
+            paths::login_with_notice("reset"),
+            paths::set_password("token"),
+            paths::admin_booking("abc"),
+            paths::admin_booking_resume("abc"),
+            paths::admin_interviewer_profile(7),
+            paths::admin_interviewer_photo(7),
+        ];
+        for url in built {
+            let path = url.split('?').next().unwrap_or_default();
+            assert!(
+                routes.iter().any(|r| fits(r.path, path)),
+                "no route serves {url}"
+            );
+        }
+    }
+
+    #[test]
+    fn each_method_and_path_is_in_the_table_once() {
+        let routes = table();
+        for (i, a) in routes.iter().enumerate() {
+            assert!(
+                !routes[i + 1..]
+                    .iter()
+                    .any(|b| a.method == b.method && a.path == b.path),
+                "{} {} twice",
+                a.method,
+                a.path
+            );
+        }
+    }
+}

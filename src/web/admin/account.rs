@@ -307,7 +307,7 @@ fn render_set_password(
     } else {
         StatusCode::OK
     };
-    let mut page = AdminPage::new(state, "/admin/password/set", "Set your password", content);
+    let mut page = AdminPage::new(state, paths::SET_PASSWORD, "Set your password", content);
     page.meta.robots = Some("noindex");
     Ok((
         status,

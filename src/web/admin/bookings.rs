@@ -15,7 +15,12 @@ use super::{
 use crate::{
     app::interviews::{self, AcknowledgeOutcome, RefundOutcome},
     db::bookings::{self, BookingView},
-    domain::{BookingStatus, booking::MAX_ACKNOWLEDGEMENT_NOTE, forms::Limit, when},
+    domain::{
+        BookingStatus,
+        booking::{MAX_ACKNOWLEDGEMENT_NOTE, MAX_REFUND_REASON},
+        forms::Limit,
+        when,
+    },
     paths,
     web::{
         AppState,
@@ -129,6 +134,7 @@ struct BookingDetail {
     can_acknowledge: bool,
     can_refund: bool,
     note_limit: Limit,
+    reason_limit: Limit,
     refund: Option<String>,
     refund_reason: Option<String>,
     cancellation_reason: Option<String>,
@@ -177,6 +183,7 @@ fn detail(booking: &BookingView, admin: &Admin) -> BookingDetail {
         can_acknowledge: booking.status == BookingStatus::Paid && booking.acknowledged_at.is_none(),
         can_refund: admin.is_staff() && interviews::can_refund_under_guarantee(booking),
         note_limit: MAX_ACKNOWLEDGEMENT_NOTE,
+        reason_limit: MAX_REFUND_REASON,
         refund: booking
             .refund
             .filter(|m| m.minor > 0)

@@ -18,8 +18,8 @@ use crate::{
     db::profiles::{self, EditableProfile},
     domain::{
         TagKind,
-        forms::FieldErrors,
-        profile::{CURRENCIES, HistoryInput, MAX_BIO, ProfileInput},
+        forms::{FieldErrors, Limit},
+        profile::{CURRENCIES, HistoryInput, MAX_BIO, MAX_HEADLINE, MAX_NAME, ProfileInput},
     },
     paths,
     web::{
@@ -87,6 +87,14 @@ struct TagChoice {
     checked: bool,
 }
 
+/// The lengths the form's fields allow (the same numbers the checks use).
+#[derive(Serialize)]
+struct ProfileLimits {
+    name: Limit,
+    headline: Limit,
+    bio: Limit,
+}
+
 #[derive(Serialize)]
 struct ProfileContent {
     interviewer_id: i64,
@@ -102,7 +110,7 @@ struct ProfileContent {
     history_rows: Vec<HistoryInput>,
     cal_link: Option<String>,
     cal_api_key_hint: Option<String>,
-    bio_limit: crate::domain::forms::Limit,
+    limits: ProfileLimits,
     errors: FieldErrors,
     saved: bool,
     staff_view: bool,
@@ -190,7 +198,11 @@ async fn render(
         history_rows,
         cal_link: profile.cal_link.clone(),
         cal_api_key_hint: profile.cal_api_key_hint.clone(),
-        bio_limit: MAX_BIO,
+        limits: ProfileLimits {
+            name: MAX_NAME,
+            headline: MAX_HEADLINE,
+            bio: MAX_BIO,
+        },
         values,
         errors,
         saved,

@@ -14,10 +14,14 @@ use serde::{Deserialize, Serialize};
 use super::{AdminPage, session::Staff};
 use crate::{
     app::{
-        accounts::{self, InviteOutcome},
+        accounts::{self, InviteOutcome, MAX_ACCOUNT_NAME},
         catalogue::{self, StaffOutcome, TestimonialForm},
     },
     db::{profiles, staff},
+    domain::{
+        content::{MAX_AUTHOR, MAX_COMPANY_NAME, MAX_CONTEXT, MAX_QUOTE, MAX_TAG_NAME},
+        forms::Limit,
+    },
     paths,
     web::{
         AppState,
@@ -52,8 +56,28 @@ pub struct Outcome {
     error: Option<String>,
 }
 
+/// The lengths staff forms allow, for the templates' `maxlength` (the checks use the same).
+#[derive(Serialize)]
+struct StaffLimits {
+    account_name: Limit,
+    tag_name: Limit,
+    quote: Limit,
+    author: Limit,
+    context: Limit,
+    company_name: Limit,
+}
+
+const LIMITS: StaffLimits = StaffLimits {
+    account_name: MAX_ACCOUNT_NAME,
+    tag_name: MAX_TAG_NAME,
+    quote: MAX_QUOTE,
+    author: MAX_AUTHOR,
+    context: MAX_CONTEXT,
+    company_name: MAX_COMPANY_NAME,
+};
+
 /// The words for each outcome code a redirect may carry.
-fn outcome_text(outcome: &Outcome) -> (Option<&'static str>, Option<&'static str>) {
+fn outcome_text(outcome: &Outcome) -> (Option<&'static str>, Option<String>) {
     let done = match outcome.done.as_deref() {
         Some("invited") => {
             Some("Invitation sent. The new profile stays hidden until you or they make it visible.")
@@ -70,19 +94,28 @@ fn outcome_text(outcome: &Outcome) -> (Option<&'static str>, Option<&'static str
         _ => None,
     };
     let error = match outcome.error.as_deref() {
-        Some("email") => Some("Please give a valid email address."),
-        Some("name") => Some("Please give a name (up to 120 characters)."),
-        Some("taken") => {
-            Some("That email already has an account, or that name's profile address is taken.")
-        }
-        Some("merge") => Some("Choose two different tags of the same kind to merge."),
-        Some("tag") => Some("A tag name needs 1 to 60 characters."),
-        Some("testimonial") => {
-            Some("A testimonial needs a quote (up to 1200 characters) and an author (up to 120).")
-        }
-        Some("company") => {
-            Some("A company needs a name (up to 80 characters) that is not already listed.")
-        }
+        Some("email") => Some("Please give a valid email address.".to_owned()),
+        Some("name") => Some(format!(
+            "Please give a name (up to {} characters).",
+            MAX_ACCOUNT_NAME.0
+        )),
+        Some("taken") => Some(
+            "That email already has an account, or that name's profile address is taken."
+                .to_owned(),
+        ),
+        Some("merge") => Some("Choose two different tags of the same kind to merge.".to_owned()),
+        Some("tag") => Some(format!(
+            "A tag name needs 1 to {} characters.",
+            MAX_TAG_NAME.0
+        )),
+        Some("testimonial") => Some(format!(
+            "A testimonial needs a quote (up to {} characters) and an author (up to {}); the context may have up to {}.",
+            MAX_QUOTE.0, MAX_AUTHOR.0, MAX_CONTEXT.0
+        )),
+        Some("company") => Some(format!(
+            "A company needs a name (up to {} characters) that is not already listed.",
+            MAX_COMPANY_NAME.0
+        )),
         _ => None,
     };
     (done, error)
@@ -107,7 +140,8 @@ struct InterviewerRowView {
 struct InterviewersContent {
     interviewers: Vec<InterviewerRowView>,
     done: Option<&'static str>,
-    error: Option<&'static str>,
+    error: Option<String>,
+    limits: StaffLimits,
 }
 
 pub async fn list_interviewers(
@@ -136,6 +170,7 @@ pub async fn list_interviewers(
             .collect(),
         done,
         error,
+        limits: LIMITS,
     };
     let page = AdminPage::new(&state, paths::ADMIN_INTERVIEWERS, "Interviewers", content)
         .user(&admin)
@@ -233,7 +268,8 @@ struct TagView {
 struct TagsContent {
     tags: Vec<TagView>,
     done: Option<&'static str>,
-    error: Option<&'static str>,
+    error: Option<String>,
+    limits: StaffLimits,
 }
 
 pub async fn list_tags(
@@ -256,6 +292,7 @@ pub async fn list_tags(
             .collect(),
         done,
         error,
+        limits: LIMITS,
     };
     let page = AdminPage::new(&state, paths::ADMIN_TAGS, "Tags", content)
         .user(&admin)
@@ -319,7 +356,8 @@ struct ContentPage {
     companies: Vec<CompanyView>,
     interviewers: Vec<InterviewerOption>,
     done: Option<&'static str>,
-    error: Option<&'static str>,
+    error: Option<String>,
+    limits: StaffLimits,
 }
 
 #[derive(Serialize)]
@@ -371,6 +409,7 @@ pub async fn show_content(
             .collect(),
         done,
         error,
+        limits: LIMITS,
     };
     let page = AdminPage::new(
         &state,
