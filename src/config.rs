@@ -70,6 +70,9 @@ pub struct Config {
     pub booking: BookingPolicy,
     /// Run the background worker (outbox, expiries, reconciliation) in this process.
     pub run_worker: bool,
+    /// Proxies whose `X-Forwarded-For` tells the client's address (for throttling). Empty:
+    /// the peer address is the client, whatever the header says.
+    pub trusted_proxies: Vec<crate::domain::ip_range::IpRange>,
 }
 
 #[derive(Clone, Debug)]
@@ -262,6 +265,17 @@ impl Config {
             );
         }
         let run_worker = parse_bool(var("RUN_WORKER"), "RUN_WORKER", true)?;
+        let trusted_proxies = var("TRUSTED_PROXIES")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(|r| {
+                crate::domain::ip_range::IpRange::parse(r).with_context(|| {
+                    format!("TRUSTED_PROXIES: `{r}` is not an address or a range like 10.0.0.0/8")
+                })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
 
         Ok(Self {
             stripe,
@@ -270,6 +284,7 @@ impl Config {
             storage,
             booking,
             run_worker,
+            trusted_proxies,
             environment,
             host,
             port,

@@ -3,10 +3,14 @@
 
 use serde::Serialize;
 
-use super::Services;
+use super::{Services, throttle};
 use crate::{
     auth::{password, tokens},
-    db::{accounts, jobs, staff},
+    db::{
+        accounts, jobs,
+        limits::{self, Taken},
+        staff,
+    },
     domain::{
         EmailAddress, Slug,
         forms::{FieldErrors, Limit, clean_line},
@@ -15,10 +19,6 @@ use crate::{
     templates::render_email,
 };
 
-/// Failed sign-ins allowed per account, and per client address, within the window.
-const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
-const MAX_FAILURES_PER_IP: i64 = 20;
-const FAILURE_WINDOW_MINUTES: i32 = 15;
 const RESET_VALID_HOURS: i32 = 1;
 pub const INVITE_VALID_HOURS: i32 = 72;
 /// How long a session lasts after sign-in, whatever the activity.
@@ -58,9 +58,11 @@ pub fn typed_email(raw: &str) -> String {
 }
 
 /// Checks the password (hashing runs whether or not the account exists, so both answers
-/// take the same time) under the per-account and per-address throttle, and starts a session.
-/// `ending_session` is the hash of the session the browser had, which ends here: a new
-/// session id at every sign-in.
+/// take the same time) under the per-account and per-client throttle, and starts a session.
+/// The guess is counted before the password is checked, in the same atomic step as the
+/// check of the count, so concurrent guesses cannot slip past the limit; a successful
+/// sign-in takes its count back. `ending_session` is the hash of the session the browser
+/// had, which ends here: a new session id at every sign-in.
 pub async fn log_in(
     services: &Services,
     email: &str,
@@ -69,12 +71,16 @@ pub async fn log_in(
     ending_session: Option<&str>,
 ) -> anyhow::Result<LoginOutcome> {
     let pool = &services.pool;
-    let counts = accounts::recent_failures(pool, email, client_ip, FAILURE_WINDOW_MINUTES).await?;
-    if counts.for_email >= MAX_FAILURES_PER_ACCOUNT || counts.for_ip >= MAX_FAILURES_PER_IP {
-        return Ok(LoginOutcome::TooManyAttempts {
-            retry_after_minutes: ((counts.retry_after_seconds + 59) / 60).max(1),
-        });
-    }
+    let hits = match limits::take(pool, &throttle::sign_in(email, client_ip)).await? {
+        Taken::Allowed(hits) => hits,
+        Taken::Limited {
+            retry_after_seconds,
+        } => {
+            return Ok(LoginOutcome::TooManyAttempts {
+                retry_after_minutes: throttle::minutes(retry_after_seconds),
+            });
+        }
+    };
     let candidate = accounts::login_candidate(pool, email).await?;
     let stored = candidate.as_ref().map(|c| c.password_hash.clone());
     let typed = password_typed.to_owned();
@@ -82,12 +88,11 @@ pub async fn log_in(
         blocking(move || password::verify_password(&typed, stored.as_deref())).await?;
     let user = match candidate {
         Some(c) if password_ok && c.is_active => c,
-        _ => {
-            accounts::record_failure(pool, email, client_ip).await?;
-            return Ok(LoginOutcome::WrongCredentials);
-        }
+        // The hits stay: they count this failure.
+        _ => return Ok(LoginOutcome::WrongCredentials),
     };
-    accounts::clear_failures(pool, email).await?;
+    limits::release(pool, &hits).await?;
+    limits::clear(pool, &throttle::sign_in_account_bucket(email)).await?;
     if let Some(old) = ending_session {
         accounts::delete_session(pool, old).await?;
     }
@@ -153,8 +158,9 @@ pub async fn change_password(
     let hash = blocking(move || password::hash_password(&new)).await??;
     let mut tx = services.pool.begin().await?;
     accounts::set_password(&mut tx, user_id, &hash).await?;
-    // Other browsers signed in with the old password are signed out.
+    // Other browsers signed in with the old password are signed out, and emailed links die.
     accounts::delete_other_sessions(&mut tx, user_id, keep_session).await?;
+    accounts::end_tokens(&mut tx, user_id).await?;
     tx.commit().await?;
     Ok(ChangePasswordOutcome::Changed)
 }
@@ -245,19 +251,59 @@ pub enum ResetOutcome {
     /// The same answer whether or not the address has an account.
     LinkSentIfKnown,
     InvalidEmail,
+    TooManyRequests {
+        retry_after_minutes: i64,
+    },
 }
 
+/// The outbox job that sends a reset link if the address has an active account.
+pub const JOB_PASSWORD_RESET: &str = "password_reset";
+
+#[derive(Debug, Serialize, serde::Deserialize)]
+pub struct PasswordResetJob {
+    pub email: String,
+}
+
+/// Someone asks for a reset link. The request does the same work whether or not the address
+/// has an account (a throttle check and one queued job), so neither the answer nor its timing
+/// tells; the worker looks the address up and sends the link ([`send_reset_link_if_known`]).
 pub async fn request_password_reset(
     services: &Services,
     email: &str,
+    client_ip: &str,
 ) -> anyhow::Result<ResetOutcome> {
     if EmailAddress::parse(email).is_none() {
         return Ok(ResetOutcome::InvalidEmail);
     }
+    if let Taken::Limited {
+        retry_after_seconds,
+    } = limits::take(&services.pool, &throttle::password_reset(email, client_ip)).await?
+    {
+        return Ok(ResetOutcome::TooManyRequests {
+            retry_after_minutes: throttle::minutes(retry_after_seconds),
+        });
+    }
+    let mut tx = services.pool.begin().await?;
+    jobs::enqueue(
+        &mut tx,
+        JOB_PASSWORD_RESET,
+        &format!("password_reset:{}", tokens::new_token()),
+        &PasswordResetJob {
+            email: email.to_owned(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    services.work_queued();
+    Ok(ResetOutcome::LinkSentIfKnown)
+}
+
+/// The worker's half of [`request_password_reset`].
+pub async fn send_reset_link_if_known(services: &Services, email: &str) -> anyhow::Result<()> {
     if let Some((user_id, true)) = accounts::user_id_by_email(&services.pool, email).await? {
         send_password_link(services, user_id, email, "", LinkPurpose::Reset, None).await?;
     }
-    Ok(ResetOutcome::LinkSentIfKnown)
+    Ok(())
 }
 
 /// Who an emailed link belongs to, if it is still valid.
@@ -326,6 +372,7 @@ pub async fn set_password_from_link(
     }
     accounts::set_password(&mut tx, owner.user_id, &password_hash).await?;
     accounts::delete_other_sessions(&mut tx, owner.user_id, None).await?;
+    accounts::end_tokens(&mut tx, owner.user_id).await?;
     tx.commit().await?;
     Ok(SetPasswordOutcome::Set)
 }

@@ -6,10 +6,13 @@ use std::time::Duration as StdDuration;
 
 use time::{Duration, OffsetDateTime};
 
-use super::{Services, lifecycle};
+use super::{Services, lifecycle, throttle};
 use crate::{
     auth::tokens::new_public_id,
-    db::bookings::{self, BookingTarget, BookingView, NewBooking, NewCheckout, ResumeUpload},
+    db::{
+        bookings::{self, BookingTarget, BookingView, NewBooking, NewCheckout, ResumeUpload},
+        limits::{self, Taken},
+    },
     domain::{
         BookingStatus, TagKind,
         booking_details::{self, BookingDetails, DetailsInput, FieldErrors},
@@ -81,6 +84,10 @@ pub enum Refusal {
     WrongEventType,
     NoLongerActive,
     InThePast,
+    /// This client has had many uids checked with cal.com lately.
+    TooManyAttempts {
+        retry_after_minutes: i64,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,11 +109,13 @@ fn looks_like_cal_uid(uid: &str) -> bool {
 
 /// The embed says a slot was booked (`bookingSuccessfulV2`) and sends its uid. Nothing else
 /// from the browser is trusted: the booking is read from cal.com and must be this
-/// interviewer's event type, still pending or accepted, and in the future.
+/// interviewer's event type, still pending or accepted, and in the future. Each lookup spends
+/// our cal.com quota, so they are limited per client (`client_ip`).
 pub async fn create_booking_from_calcom(
     services: &Services,
     target: &BookingTarget,
     uid: &str,
+    client_ip: &str,
 ) -> anyhow::Result<CreateOutcome> {
     use CreateOutcome::{Ready, Refused};
     if !looks_like_cal_uid(uid) {
@@ -126,6 +135,14 @@ pub async fn create_booking_from_calcom(
     let (Some(event_type_id), Some(key)) = (target.cal_event_type_id, key.as_ref()) else {
         return Ok(Refused(Refusal::BookingClosed));
     };
+    if let Taken::Limited {
+        retry_after_seconds,
+    } = limits::take(&services.pool, &throttle::booking_lookup(client_ip)).await?
+    {
+        return Ok(Refused(Refusal::TooManyAttempts {
+            retry_after_minutes: throttle::minutes(retry_after_seconds),
+        }));
+    }
     let cal_booking = match services.calcom.get_booking(uid, key).await {
         Ok(Some(booking)) => booking,
         Ok(None) => return Ok(Refused(Refusal::UnknownToCalendar)),
@@ -409,13 +426,7 @@ pub async fn open_checkout(
                 Ok(None) => bookings::close_checkout_session(&services.pool, previous).await?,
                 Ok(Some(paid)) => {
                     bookings::release_checkout_lease(&services.pool, booking_id, attempt).await?;
-                    lifecycle::mark_paid(
-                        services,
-                        booking_id,
-                        &paid.id,
-                        paid.payment_intent.as_deref(),
-                    )
-                    .await?;
+                    lifecycle::mark_paid(services, booking_id, &paid).await?;
                     return Ok(DetailsOutcome::AlreadyPaid {
                         public_id: booking.public_id.clone(),
                     });
@@ -501,11 +512,39 @@ async fn claim_checkout(
         .ok_or_else(|| anyhow::anyhow!("booking vanished"))?;
     if !booking.status.is_unpaid_hold() {
         tx.commit().await?;
+        if !*details_saved && let Some(resume) = resume {
+            // Stored for nothing: the booking took no more details meanwhile.
+            discard_upload(services, resume.key).await;
+        }
         return Ok(Claim::Done(DetailsOutcome::Closed(Box::new(booking))));
     }
+    let mut replaced_resume = None;
     if !*details_saved {
         bookings::save_details(&mut tx, booking_id, details, resume).await?;
         *details_saved = true;
+        if resume.is_some() {
+            replaced_resume = booking.resume_key.clone();
+        }
+    }
+    let booking = match replaced_resume {
+        // Storage keeps only what bookings reference: the replaced resume goes once the new
+        // one is committed.
+        Some(old) => {
+            tx.commit().await?;
+            discard_upload(services, &old).await;
+            tx = services.pool.begin().await?;
+            if !bookings::try_lock(&mut tx, booking_id).await? {
+                return Ok(Claim::Wait);
+            }
+            bookings::view_by_id(&mut tx, booking_id)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("booking vanished"))?
+        }
+        None => booking,
+    };
+    if !booking.status.is_unpaid_hold() {
+        tx.commit().await?;
+        return Ok(Claim::Done(DetailsOutcome::Closed(Box::new(booking))));
     }
     let fingerprint = checkout_fingerprint(&booking, details);
     let now = OffsetDateTime::now_utc();
@@ -538,6 +577,13 @@ async fn claim_checkout(
         attempt,
         fingerprint,
     })
+}
+
+/// Deletes an upload nothing references (best effort: a leftover is logged, not fatal).
+async fn discard_upload(services: &Services, key: &str) {
+    if let Err(err) = services.storage.delete(key).await {
+        tracing::warn!(error = ?err, "could not delete an unreferenced upload");
+    }
 }
 
 /// 50 to 150 ms, so waiting requests do not all come back at once.
@@ -653,13 +699,7 @@ pub async fn confirm_payment_seen_on_thanks_page(
     {
         match services.stripe.retrieve_checkout_session(&session_id).await {
             Ok(session) if session.is_paid() => {
-                let outcome = lifecycle::mark_paid(
-                    services,
-                    booking.booking_id,
-                    &session.id,
-                    session.payment_intent.as_deref(),
-                )
-                .await?;
+                let outcome = lifecycle::mark_paid(services, booking.booking_id, &session).await?;
                 payment = if outcome == lifecycle::PaidOutcome::NowPaid {
                     PaymentState::Confirmed
                 } else {

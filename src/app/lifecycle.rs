@@ -24,6 +24,7 @@ use super::{Services, emails};
 use crate::{
     db::{bookings, jobs},
     domain::{BookingStatus, CancelledBy, Money, booking::refund_on_cancellation},
+    integrations::stripe::CheckoutSession,
 };
 
 /// Job payloads (the `job.payload` column), one per kind.
@@ -59,6 +60,10 @@ pub enum PaidOutcome {
     AlreadyPaid,
     /// The booking could not take this payment; a full refund is queued.
     Refunding,
+    /// The session is not one this booking opened, or its amount or currency is not the
+    /// booking's: recorded as an anomaly, and refunded if money was taken. The booking is
+    /// unchanged.
+    NotOurPayment,
     UnknownBooking,
 }
 
@@ -113,6 +118,29 @@ async fn queue_email(
     Ok(())
 }
 
+/// Why a paid session cannot count as this booking's payment, if it cannot.
+async fn payment_mismatch(
+    conn: &mut PgConnection,
+    booking_id: i64,
+    session: &CheckoutSession,
+) -> sqlx::Result<Option<&'static str>> {
+    let Some(expected) = bookings::checkout_session_amount(conn, booking_id, &session.id).await?
+    else {
+        return Ok(Some("not a Checkout Session this booking opened"));
+    };
+    if session.amount_total != Some(expected.minor) {
+        return Ok(Some("the amount paid is not the session's"));
+    }
+    let currency = session
+        .currency
+        .as_deref()
+        .and_then(crate::domain::Currency::parse);
+    if currency != Some(expected.currency) {
+        return Ok(Some("the currency paid is not the session's"));
+    }
+    Ok(None)
+}
+
 /// Moves a booking with saved details to awaiting payment (a Checkout Session exists).
 pub async fn begin_payment(conn: &mut PgConnection, booking_id: i64) -> sqlx::Result<bool> {
     bookings::transition(
@@ -124,18 +152,51 @@ pub async fn begin_payment(conn: &mut PgConnection, booking_id: i64) -> sqlx::Re
     .await
 }
 
-/// Stripe says the session is paid. Safe to call any number of times, concurrently.
+/// Stripe says the session is paid. Safe to call any number of times, concurrently. The
+/// payment counts only if `session` is one this booking opened (`checkout_session`) and
+/// Stripe's amount and currency are what that session asked for.
 pub async fn mark_paid(
     services: &Services,
     booking_id: i64,
-    session_id: &str,
-    payment_intent: Option<&str>,
+    session: &CheckoutSession,
 ) -> anyhow::Result<PaidOutcome> {
+    let session_id = session.id.as_str();
+    let payment_intent = session.payment_intent.as_deref();
     let mut tx = services.pool.begin().await?;
     bookings::lock(&mut tx, booking_id).await?;
     let Some(booking) = bookings::view_by_id(&mut tx, booking_id).await? else {
         return Ok(PaidOutcome::UnknownBooking);
     };
+    if let Some(reason) = payment_mismatch(&mut tx, booking_id, session).await? {
+        tracing::error!(
+            booking.id = booking_id,
+            session.id = session_id,
+            reason,
+            "ALERT: a payment does not match its booking; recorded, and refunded if money was taken"
+        );
+        let refund = payment_intent.zip(session.amount_total.filter(|a| *a > 0));
+        bookings::record_payment_anomaly(&mut tx, booking_id, session, reason, refund.is_some())
+            .await?;
+        if let (Some((payment_intent, amount)), Some(currency)) = (
+            refund,
+            session
+                .currency
+                .as_deref()
+                .and_then(crate::domain::Currency::parse),
+        ) {
+            queue_refund(
+                &mut tx,
+                &booking,
+                payment_intent,
+                Money::new(amount, currency),
+                false,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        services.work_queued();
+        return Ok(PaidOutcome::NotOurPayment);
+    }
     let outcome = if booking.status.can_become(BookingStatus::Paid) {
         bookings::transition(&mut tx, booking_id, &[booking.status], BookingStatus::Paid).await?;
         bookings::set_paid(&mut tx, booking_id, payment_intent, session_id).await?;

@@ -11,6 +11,7 @@
 //! - [`profiles`]: an interviewer's profile, calendar settings and photo.
 //! - [`catalogue`]: what staff curate (tags, testimonials, companies, listing, accounts).
 //! - [`emails`]: rendering the emails these queue.
+//! - [`throttle`]: the rate limits (sign-in, password resets, cal.com lookups).
 //!
 //! Rules every use case keeps: no outside HTTP call (Stripe, cal.com, storage) while a row
 //! lock or a transaction is held; work for the outbox is queued in the same transaction as
@@ -25,6 +26,7 @@ pub mod interviews;
 pub mod lifecycle;
 pub mod payments;
 pub mod profiles;
+pub mod throttle;
 
 use std::sync::Arc;
 

@@ -14,6 +14,9 @@ pub enum StripeEventOutcome {
     AlreadyApplied,
     /// A type we do not act on, or about a booking we do not have.
     Ignored,
+    /// Signed by Stripe but not the shape we read (an API version change?): retrying will not
+    /// help, so the sender is told 400 and a person is alerted in the log.
+    Unreadable,
 }
 
 /// Applies the event, then records its id so a redelivery is skipped. Every lifecycle change
@@ -30,27 +33,31 @@ pub async fn apply_stripe_event(
         return Ok(StripeEventOutcome::AlreadyApplied);
     }
     let session = || serde_json::from_value::<CheckoutSession>(event.data.object.clone());
+    let unreadable = |err: serde_json::Error| {
+        tracing::error!(event.id = %event.id, event.type = %event.event_type, error = %err, "ALERT: a signed Stripe event we cannot read");
+        StripeEventOutcome::Unreadable
+    };
     let outcome = match event.event_type.as_str() {
         "checkout.session.completed" | "checkout.session.async_payment_succeeded" => {
-            let session = session()?;
+            let session = match session() {
+                Ok(session) => session,
+                Err(err) => return Ok(unreadable(err)),
+            };
             match booking_for_session(services, &session).await? {
                 // Delayed payment methods: wait for async_payment_succeeded.
                 Some(_) if !session.is_paid() => StripeEventOutcome::Ignored,
                 Some(booking_id) => {
-                    lifecycle::mark_paid(
-                        services,
-                        booking_id,
-                        &session.id,
-                        session.payment_intent.as_deref(),
-                    )
-                    .await?;
+                    lifecycle::mark_paid(services, booking_id, &session).await?;
                     StripeEventOutcome::Applied
                 }
                 None => StripeEventOutcome::Ignored,
             }
         }
         "checkout.session.async_payment_failed" | "checkout.session.expired" => {
-            let session = session()?;
+            let session = match session() {
+                Ok(session) => session,
+                Err(err) => return Ok(unreadable(err)),
+            };
             match booking_for_session(services, &session).await? {
                 Some(booking_id) => {
                     if event.event_type == "checkout.session.expired" {
@@ -66,7 +73,10 @@ pub async fn apply_stripe_event(
             }
         }
         "charge.refunded" => {
-            let charge: Charge = serde_json::from_value(event.data.object.clone())?;
+            let charge: Charge = match serde_json::from_value(event.data.object.clone()) {
+                Ok(charge) => charge,
+                Err(err) => return Ok(unreadable(err)),
+            };
             let booking_id = match charge.payment_intent.as_deref() {
                 Some(payment_intent) => {
                     bookings::booking_id_by_payment_intent(

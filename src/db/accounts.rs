@@ -100,66 +100,8 @@ pub async fn login_candidate(pool: &PgPool, email: &str) -> sqlx::Result<Option<
     .await
 }
 
-pub struct AttemptCounts {
-    pub for_email: i64,
-    pub for_ip: i64,
-    /// Seconds until the oldest counted failure leaves the window.
-    pub retry_after_seconds: i64,
-}
-
-/// Failed logins in the last `window_minutes`, for this email and for this address.
-pub async fn recent_failures(
-    pool: &PgPool,
-    email: &str,
-    ip: &str,
-    window_minutes: i32,
-) -> sqlx::Result<AttemptCounts> {
-    let row = sqlx::query!(
-        r#"select
-               count(*) filter (where lower(email) = lower($1)) as "for_email!",
-               count(*) filter (where ip = $2) as "for_ip!",
-               coalesce(extract(epoch from (min(attempted_at) + make_interval(mins => $3) - now()))::bigint, 0) as "retry!"
-           from login_attempt
-           where attempted_at > now() - make_interval(mins => $3) and (lower(email) = lower($1) or ip = $2)"#,
-        email,
-        ip,
-        window_minutes
-    )
-    .fetch_one(pool)
-    .await?;
-    Ok(AttemptCounts {
-        for_email: row.for_email,
-        for_ip: row.for_ip,
-        retry_after_seconds: row.retry.max(0),
-    })
-}
-
-pub async fn record_failure(pool: &PgPool, email: &str, ip: &str) -> sqlx::Result<()> {
-    let email: String = email.chars().take(254).collect();
-    sqlx::query!(
-        "insert into login_attempt (email, ip) values ($1, $2)",
-        email,
-        ip
-    )
-    .execute(pool)
-    .await?;
-    Ok(())
-}
-
-pub async fn clear_failures(pool: &PgPool, email: &str) -> sqlx::Result<()> {
-    sqlx::query!(
-        "delete from login_attempt where lower(email) = lower($1)",
-        email
-    )
-    .execute(pool)
-    .await?;
-    Ok(())
-}
-
-pub async fn prune_login_attempts(pool: &PgPool) -> sqlx::Result<()> {
-    sqlx::query!("delete from login_attempt where attempted_at < now() - interval '1 day'")
-        .execute(pool)
-        .await?;
+/// Drops sessions past their end.
+pub async fn prune_sessions(pool: &PgPool) -> sqlx::Result<()> {
     sqlx::query!("delete from session where expires_at < now()")
         .execute(pool)
         .await?;
@@ -228,6 +170,7 @@ pub async fn user_id_by_email(pool: &PgPool, email: &str) -> sqlx::Result<Option
     .map(|r| (r.user_id, r.is_active)))
 }
 
+/// A new link for the account; every earlier link of the account stops working.
 pub async fn create_token(
     conn: &mut PgConnection,
     token_hash: &str,
@@ -235,6 +178,7 @@ pub async fn create_token(
     purpose: &str,
     valid_hours: i32,
 ) -> sqlx::Result<()> {
+    end_tokens(&mut *conn, user_id).await?;
     sqlx::query!(
         "insert into account_token (token_hash, user_id, purpose, expires_at)
          values ($1, $2, $3, now() + make_interval(hours => $4))",
@@ -264,6 +208,17 @@ pub async fn token_owner(pool: &PgPool, token_hash: &str) -> sqlx::Result<Option
     )
     .fetch_optional(pool)
     .await
+}
+
+/// Ends every unused link of the account (a new link was sent, or the password was set).
+pub async fn end_tokens(conn: &mut PgConnection, user_id: i64) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update account_token set used_at = now() where user_id = $1 and used_at is null",
+        user_id
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// Uses the token; `false` if it was already used or has expired (a race with another tab).

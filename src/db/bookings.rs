@@ -563,6 +563,47 @@ pub async fn record_checkout(
     Ok(recorded.rows_affected() == 1)
 }
 
+/// What a session this booking opened asks for; `None` if the booking never opened it.
+pub async fn checkout_session_amount(
+    conn: &mut PgConnection,
+    booking_id: i64,
+    session_id: &str,
+) -> sqlx::Result<Option<Money>> {
+    Ok(sqlx::query!(
+        r#"select amount_minor, currency as "currency: Currency" from checkout_session
+           where session_id = $1 and booking_id = $2"#,
+        session_id,
+        booking_id
+    )
+    .fetch_optional(conn)
+    .await?
+    .map(|r| Money::new(r.amount_minor, r.currency)))
+}
+
+/// Keeps a payment that did not match its booking, for a person to look at.
+pub async fn record_payment_anomaly(
+    conn: &mut PgConnection,
+    booking_id: i64,
+    session: &crate::integrations::stripe::CheckoutSession,
+    reason: &str,
+    refund_queued: bool,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "insert into payment_anomaly (booking_id, session_id, payment_intent_id, amount_minor, currency, reason, refund_queued)
+         values ($1, $2, $3, $4, $5, $6, $7)",
+        booking_id,
+        session.id,
+        session.payment_intent,
+        session.amount_total,
+        session.currency,
+        reason,
+        refund_queued
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// The booking's sessions that may still take a payment, newest first.
 pub async fn open_checkout_sessions(pool: &PgPool, booking_id: i64) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar!(

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod bookings;
 pub mod catalogue;
 pub mod jobs;
+pub mod limits;
 pub mod profiles;
 pub mod seed;
 pub mod staff;

@@ -6,6 +6,7 @@ pub mod booking_details;
 pub mod content;
 pub mod email;
 pub mod forms;
+pub mod ip_range;
 pub mod markdown;
 pub mod money;
 pub mod profile;

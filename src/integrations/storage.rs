@@ -78,4 +78,12 @@ impl Storage {
             Err(err) => Err(err).context("checking the upload failed"),
         }
     }
+
+    /// Removes an object; one that is already gone is fine.
+    pub async fn delete(&self, key: &str) -> anyhow::Result<()> {
+        match self.store.delete(&Path::from(key)).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(err) => Err(err).context("deleting the upload failed"),
+        }
+    }
 }

@@ -1,7 +1,7 @@
 //! Background work, Postgres-backed and safe with several app instances:
 //!
 //! - the outbox: emails, cal.com confirm/decline calls and Stripe refunds queued by
-//!   `app::lifecycle` and `app::accounts`, each retried with exponential backoff until it succeeds;
+//!   `app::lifecycle` and `app::accounts` (password links, reset requests), each retried with exponential backoff until it succeeds;
 //! - expiring unpaid holds (declining the cal.com booking, so the slot is free again);
 //! - reconciling payments: asking Stripe about open sessions in case a webhook was missed.
 
@@ -10,6 +10,7 @@ use std::time::Duration;
 use crate::{
     app::{
         Services,
+        accounts::{self, JOB_PASSWORD_RESET, PasswordResetJob},
         booking::close_session,
         lifecycle::{
             self, CalJob, JOB_CAL_CONFIRM, JOB_CAL_DECLINE, JOB_EMAIL, JOB_STRIPE_REFUND, RefundJob,
@@ -148,6 +149,12 @@ impl Worker {
                 }
                 Ok(())
             }
+            JOB_PASSWORD_RESET => {
+                let job: PasswordResetJob = parse(payload)?;
+                accounts::send_reset_link_if_known(&self.services, &job.email)
+                    .await
+                    .map_err(|e| JobError::Retry(format!("{e:#}")))
+            }
             other => Err(JobError::Fatal(format!("unknown job kind `{other}`"))),
         }
     }
@@ -169,7 +176,8 @@ impl Worker {
     /// Expires unpaid holds and reconciles open Checkout Sessions with Stripe.
     pub async fn sweep(&self) -> anyhow::Result<()> {
         let pool = &self.services.pool;
-        crate::db::accounts::prune_login_attempts(pool).await?;
+        crate::db::accounts::prune_sessions(pool).await?;
+        crate::db::limits::prune(pool).await?;
         for booking_id in bookings::expired_holds(pool, 50).await? {
             self.settle_unpaid(booking_id).await?;
         }
@@ -186,13 +194,7 @@ impl Worker {
                             booking.id = booking_id,
                             "payment found by reconciliation: a webhook was missed"
                         );
-                        lifecycle::mark_paid(
-                            &self.services,
-                            booking_id,
-                            &session.id,
-                            session.payment_intent.as_deref(),
-                        )
-                        .await?;
+                        lifecycle::mark_paid(&self.services, booking_id, &session).await?;
                     }
                     Ok(_) => {}
                     Err(err) => {
@@ -216,13 +218,7 @@ impl Worker {
                         bookings::close_checkout_session(&services.pool, &session_id).await?;
                     }
                     Ok(Some(paid)) => {
-                        lifecycle::mark_paid(
-                            services,
-                            booking_id,
-                            &paid.id,
-                            paid.payment_intent.as_deref(),
-                        )
-                        .await?;
+                        lifecycle::mark_paid(services, booking_id, &paid).await?;
                         return Ok(());
                     }
                     Err(err) => {

@@ -78,7 +78,7 @@ impl AppError {
             AppError::UnreadableForm => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "We could not read that form",
-                "Some of its fields were missing or not what we expected, so nothing was changed. Please reload the page and try again.",
+                "Some of its fields were missing, not what we expected, or held characters we cannot store (such as a NUL), so nothing was changed. Please reload the page and try again.",
             ),
             AppError::Unavailable(_) => (
                 StatusCode::SERVICE_UNAVAILABLE,

@@ -98,5 +98,38 @@ pub async fn security_headers(
             HeaderValue::from_static("max-age=63072000; includeSubDomains"),
         );
     }
+    if let Some(policy) = private_cache_policy(&path)
+        && !headers.contains_key(header::CACHE_CONTROL)
+    {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    }
     response
+}
+
+/// Pages that show customers' names, emails and backgrounds must never be kept by a cache:
+/// the admin panel not at all, the customer's own booking pages only by their browser, for
+/// the page in hand (`private, no-store`).
+fn private_cache_policy(path: &str) -> Option<&'static str> {
+    if path == "/admin" || path.starts_with("/admin/") {
+        Some("no-store")
+    } else if path.starts_with("/bookings/") {
+        Some("private, no-store")
+    } else {
+        None
+    }
+}
+
+/// The client address for throttling: the peer, or, when the peer is one of our
+/// `TRUSTED_PROXIES`, the address the proxies report in `X-Forwarded-For`.
+pub fn client_ip(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+    peer: Option<std::net::SocketAddr>,
+) -> String {
+    let Some(peer) = peer else {
+        return "unknown".to_owned();
+    };
+    let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+    crate::domain::ip_range::client_address(peer.ip(), forwarded, &state.config.trusted_proxies)
+        .to_string()
 }

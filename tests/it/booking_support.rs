@@ -55,6 +55,9 @@ impl World {
         // The first match wins, so the test's overrides go first.
         let mut settings: Vec<(&str, &str)> = overrides.to_vec();
         settings.extend_from_slice(&[
+            // The test client stands in for a proxy, so each booking can come from its own
+            // customer (see `book`): the per-client limit on cal.com lookups applies to each.
+            ("TRUSTED_PROXIES", "127.0.0.1"),
             ("STRIPE_SECRET_KEY", STRIPE_KEY),
             ("STRIPE_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET),
             ("STRIPE_API_BASE", &stripe.base),
@@ -117,6 +120,7 @@ impl World {
         let response = self
             .app
             .post("/interviewers/ines-interviewer/book")
+            .header("X-Forwarded-For", customer_address(uid))
             .form(&[("uid", uid)])
             .send()
             .await
@@ -295,6 +299,13 @@ pub async fn mail_to(address: &str) -> Vec<Value> {
                 .is_some_and(|to| to.iter().any(|t| t["address"] == address))
         })
         .collect()
+}
+
+/// A made-up address for the customer who booked `uid` (documentation range 198.18.0.0/15).
+pub fn customer_address(uid: &str) -> String {
+    let hash = signatures::sha256_hex(uid.as_bytes());
+    let n = u16::from_str_radix(&hash[..4], 16).unwrap_or(0);
+    format!("198.18.{}.{}", n >> 8, n & 0xff)
 }
 
 pub fn stripe_event(id: &str, event_type: &str, object: Value) -> Value {

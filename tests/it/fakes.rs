@@ -268,6 +268,8 @@ pub struct CalState {
     pub declined: Vec<String>,
     pub fail_confirms: u32,
     pub down: bool,
+    /// Booking lookups (`GET /v2/bookings/{uid}`) that reached the fake.
+    pub lookups: u32,
 }
 
 #[derive(Clone)]
@@ -286,7 +288,8 @@ async fn cal_get(
     headers: HeaderMap,
     Path(uid): Path<String>,
 ) -> Response {
-    let s = state.lock().unwrap();
+    let mut s = state.lock().unwrap();
+    s.lookups += 1;
     if s.down {
         return StatusCode::BAD_GATEWAY.into_response();
     }
@@ -425,6 +428,10 @@ impl FakeCal {
             .unwrap()
             .event_types
             .insert(id, event_type);
+    }
+
+    pub fn lookups(&self) -> u32 {
+        self.state.lock().unwrap().lookups
     }
 
     pub fn confirmed(&self) -> Vec<String> {

@@ -197,7 +197,14 @@ async fn booking_uids_login_and_reset_forms_never_fail(pool: PgPool) {
             .await
             .unwrap()
             .status();
-        assert_eq!(forgot, StatusCode::OK, "seed {seed}");
+        // Sent (or not: the same answer), refused as not an address, or throttled for this client.
+        assert!(
+            matches!(
+                forgot,
+                StatusCode::OK | StatusCode::UNPROCESSABLE_ENTITY | StatusCode::TOO_MANY_REQUESTS
+            ),
+            "seed {seed}: forgot -> {forgot}"
+        );
 
         let query = g.text();
         let encoded: String = form_urlencoded::byte_serialize(query.as_bytes()).collect();

@@ -27,14 +27,16 @@ use crate::{
     },
 };
 
-/// Only local admin paths are followed after sign-in (no open redirect).
+/// Only local admin paths are followed after sign-in (no open redirect), and only printable
+/// ones (a CR, LF or NUL cannot go into a `Location` header).
 fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n)
             if n.starts_with(paths::ADMIN)
                 && !n.starts_with("//")
                 && !n.contains("://")
-                && !n.contains('\\') =>
+                && !n.contains('\\')
+                && !n.chars().any(char::is_control) =>
         {
             n.to_owned()
         }
@@ -107,7 +109,7 @@ pub async fn log_in(
 ) -> Result<Response, AppError> {
     let email = accounts::typed_email(&form.email);
     let next = safe_next(form.next.as_deref());
-    let ip = session::client_ip(&state, &headers, Some(peer));
+    let ip = crate::web::security::client_ip(&state, &headers, Some(peer));
     let ending = session::session_token(&headers, session::cookie_name(&state))
         .map(|t| tokens::token_hash(&t));
     let outcome = accounts::log_in(
@@ -274,17 +276,43 @@ pub struct ForgotForm {
 /// The same answer whether or not the address has an account.
 pub async fn request_password_reset(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Form(form): Form<ForgotForm>,
 ) -> Result<Response, AppError> {
     let email = accounts::typed_email(&form.email);
-    let outcome = accounts::request_password_reset(&state.services, &email).await?;
-    let content = ForgotContent {
-        sent: outcome == ResetOutcome::LinkSentIfKnown,
-        error: (outcome == ResetOutcome::InvalidEmail)
-            .then(|| "Please enter the email address you sign in with.".to_owned()),
-        email,
+    let ip = crate::web::security::client_ip(&state, &headers, Some(peer));
+    let outcome = accounts::request_password_reset(&state.services, &email, &ip).await?;
+    let (sent, error, status) = match outcome {
+        ResetOutcome::LinkSentIfKnown => (true, None, StatusCode::OK),
+        ResetOutcome::InvalidEmail => (
+            false,
+            Some("Please enter the email address you sign in with.".to_owned()),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        ResetOutcome::TooManyRequests {
+            retry_after_minutes: minutes,
+        } => (
+            false,
+            Some(format!(
+                "We have sent several links for this address or from your connection already. Please check your inbox (and spam folder), or try again in {minutes} minute{}.",
+                if minutes > 1 { "s" } else { "" }
+            )),
+            StatusCode::TOO_MANY_REQUESTS,
+        ),
     };
-    render_forgot(&state, content)
+    let content = ForgotContent { email, sent, error };
+    let page = AdminPage::new(
+        &state,
+        paths::FORGOT_PASSWORD,
+        "Reset your password",
+        content,
+    );
+    Ok((
+        status,
+        state.render("admin/forgot_password.html", None, &page)?,
+    )
+        .into_response())
 }
 
 #[derive(Serialize)]
@@ -390,6 +418,8 @@ mod tests {
             "/admin\\@evil",
             "/interviewers",
             "/admin://x",
+            "/admin\r\nSet-Cookie: x=1",
+            "/admin/\0",
         ] {
             assert_eq!(safe_next(Some(bad)), "/admin", "{bad}");
         }

@@ -251,7 +251,9 @@ pub async fn show_booking(
     render_detail(&state, &admin, &booking, flash, None, StatusCode::OK)
 }
 
-/// Streams the resume from private storage to an authorised viewer; never cached by proxies.
+/// Sends the resume from private storage to an authorised viewer as a download, never shown
+/// inline: a PDF can carry scripts, and `sandbox` keeps them from running with our origin's
+/// rights even if a browser renders it anyway. Never cached.
 pub async fn download_resume(
     State(state): State<AppState>,
     admin: Admin,
@@ -267,11 +269,12 @@ pub async fn download_resume(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/pdf"),
     );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("sandbox; default-src 'none'"),
     );
-    if let Ok(value) = HeaderValue::from_str(&format!("inline; filename=\"{filename}\"")) {
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
     Ok(response)

@@ -153,25 +153,6 @@ impl FromRequestParts<AppState> for Staff {
     }
 }
 
-/// The client address for throttling: the peer, or behind our proxy the address it reports
-/// (the rightmost `X-Forwarded-For` entry, the one our proxy appended).
-pub fn client_ip(
-    state: &AppState,
-    parts_headers: &HeaderMap,
-    peer: Option<std::net::SocketAddr>,
-) -> String {
-    if state.config.is_production()
-        && let Some(forwarded) = parts_headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-        && let Some(last) = forwarded.rsplit(',').next()
-    {
-        return last.trim().chars().take(64).collect();
-    }
-    peer.map(|p| p.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

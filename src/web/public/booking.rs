@@ -2,9 +2,11 @@
 //! the embed's cal.com uid, the details form (with the resume upload) that leads to Stripe
 //! Checkout, and the thank-you page. The use cases are in `crate::app::booking`.
 
+use std::net::SocketAddr;
+
 use axum::{
     Json,
-    extract::{Multipart, State, multipart::MultipartError},
+    extract::{ConnectInfo, Multipart, State, multipart::MultipartError},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Redirect, Response},
 };
@@ -25,6 +27,7 @@ use crate::{
         booking_details::{
             self, DetailsInput, FieldErrors, MAX_LONG_TEXT, MAX_NAME, MAX_TARGET_COMPANIES,
         },
+        email,
         forms::Limit,
         when,
     },
@@ -129,8 +132,19 @@ pub struct CreateBookingForm {
     uid: String,
 }
 
-fn refusal_answer(refusal: Refusal) -> (StatusCode, &'static str) {
-    match refusal {
+fn refusal_answer(refusal: Refusal) -> (StatusCode, String) {
+    let (status, message) = match refusal {
+        Refusal::TooManyAttempts {
+            retry_after_minutes: minutes,
+        } => {
+            return (
+                StatusCode::TOO_MANY_REQUESTS,
+                format!(
+                    "We have checked many bookings from your connection in a short time. Please wait {minutes} minute{} and try again, or write to hello@508.dev.",
+                    if minutes > 1 { "s" } else { "" }
+                ),
+            );
+        }
         Refusal::InvalidReference => (
             StatusCode::BAD_REQUEST,
             "That booking reference is not valid.",
@@ -163,7 +177,8 @@ fn refusal_answer(refusal: Refusal) -> (StatusCode, &'static str) {
             StatusCode::UNPROCESSABLE_ENTITY,
             "That time has already passed. Please pick another.",
         ),
-    }
+    };
+    (status, message.to_owned())
 }
 
 /// `POST /interviewers/{slug}/book` with the cal.com booking `uid` (from the embed's
@@ -171,10 +186,12 @@ fn refusal_answer(refusal: Refusal) -> (StatusCode, &'static str) {
 /// `{"error": message}`; forms get a redirect or the message.
 pub async fn create_booking(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     PathId(slug): PathId<crate::domain::Slug>,
     headers: HeaderMap,
     Form(form): Form<CreateBookingForm>,
 ) -> Result<Response, AppError> {
+    let client = crate::web::security::client_ip(&state, &headers, Some(peer));
     let wants_json = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
@@ -183,7 +200,8 @@ pub async fn create_booking(
         .await?
         .ok_or(AppError::NotFound)?;
     let outcome =
-        use_case::create_booking_from_calcom(&state.services, &target, form.uid.trim()).await?;
+        use_case::create_booking_from_calcom(&state.services, &target, form.uid.trim(), &client)
+            .await?;
     Ok(match outcome {
         CreateOutcome::Ready { public_id } => {
             let next = paths::booking_details(&public_id);
@@ -220,6 +238,7 @@ struct BookingSummary {
     price: String,
     currency: String,
     hold_expires_at: String,
+    /// Masked ("a•••@example.com"): whoever holds the link sees the page.
     customer_email: Option<String>,
     resume_filename: Option<String>,
     interviewer: CardView,
@@ -238,7 +257,7 @@ fn summary(booking: &BookingView) -> BookingSummary {
         price: price_text,
         currency,
         hold_expires_at: when::rfc3339(booking.hold_expires_at),
-        customer_email: booking.customer_email.clone(),
+        customer_email: booking.customer_email.as_deref().map(email::masked),
         resume_filename: booking.resume_filename.clone(),
         interviewer: CardView::from(CardRow {
             slug: booking.interviewer_slug.clone(),

@@ -99,9 +99,9 @@ pub async fn list_interviewers(
     RawQuery(query): RawQuery,
     htmx: Htmx,
 ) -> Result<Response, AppError> {
-    let requested = TagFilter::from_query(query.as_deref().unwrap_or(""));
+    let query = query.unwrap_or_default();
+    let requested = TagFilter::from_query(&query);
     let options = catalogue::filter_options(&state.pool).await?;
-
     // Resolve the requested slugs against the real tags; unknown ones are ignored and counted.
     let selected_rows: Vec<&FilterTagRow> = options
         .tags
@@ -109,10 +109,8 @@ pub async fn list_interviewers(
         .filter(|t| requested.contains(t.kind, &t.slug))
         .collect();
     let requested_count = requested.technologies.len() + requested.subjects.len();
-    let ignored_count = requested.malformed + requested_count - selected_rows.len();
-
     let tag_ids: Vec<i64> = selected_rows.iter().map(|t| t.tag_id).collect();
-    let page_number = requested_page(query.as_deref().unwrap_or(""));
+    let page_number = requested_page(&query);
     let card_page = catalogue::cards_with_all_tags(
         &state.pool,
         &tag_ids,
@@ -122,46 +120,82 @@ pub async fn list_interviewers(
     .await?;
     let results: Vec<CardView> = card_page.cards.into_iter().map(CardView::from).collect();
 
-    let kind_of = |t: &FilterTagRow| t.kind;
-    let selected: Vec<SelectedTag> = selected_rows
+    let canonical_query =
+        TagFilter::query_string(selected_rows.iter().map(|t| (t.kind, t.slug.as_str())));
+    let result_count = card_page.total.unwrap_or(0);
+    let pagination = pagination(&canonical_query, page_number, result_count, results.len());
+    let (title, description) = listing_text(&selected_rows);
+    let mut meta = PageMeta::new(
+        &state,
+        &page_url(&canonical_query, page_number),
+        title,
+        description,
+    );
+    if pagination.past_end {
+        meta.robots = Some("noindex");
+    }
+    let content = ListingContent {
+        filters: filter_choices(&options.tags, &tag_ids),
+        selected: selected_chips(&selected_rows),
+        result_count,
+        pagination,
+        results,
+        total_count: options.total_active,
+        ignored_count: requested.malformed + requested_count - selected_rows.len(),
+        clear_url: LISTING_PATH,
+    };
+    let page = Page::new(meta, content).nav("interviewers");
+    let block = htmx.0.then_some("results");
+    Ok(vary_on_htmx(
+        state
+            .render("public/interviewers/list.html", block, &page)?
+            .into_response(),
+    ))
+}
+
+/// The chips of the selected tags, each with the URL that removes it.
+fn selected_chips(selected: &[&FilterTagRow]) -> Vec<SelectedTag> {
+    selected
         .iter()
         .map(|tag| {
-            let others = selected_rows
+            let others = selected
                 .iter()
                 .filter(|t| t.tag_id != tag.tag_id)
-                .map(|t| (kind_of(t), t.slug.as_str()));
+                .map(|t| (t.kind, t.slug.as_str()));
             SelectedTag {
-                kind: kind_of(tag).as_db(),
+                kind: tag.kind.as_db(),
                 slug: tag.slug.clone(),
                 name: tag.name.clone(),
                 remove_url: listing_url(&TagFilter::query_string(others)),
             }
         })
-        .collect();
+        .collect()
+}
 
-    // Offer tags someone listed carries, plus any selected one (so it can be unticked).
+/// The filter's choices: tags someone listed carries, plus any selected one (so it can be
+/// unticked).
+fn filter_choices(tags: &[FilterTagRow], selected_ids: &[i64]) -> Filters {
     let option = |kind: TagKind| -> Vec<FilterOption> {
-        options
-            .tags
-            .iter()
-            .filter(|t| kind_of(t) == kind)
-            .filter(|t| t.active_count > 0 || tag_ids.contains(&t.tag_id))
+        tags.iter()
+            .filter(|t| t.kind == kind)
+            .filter(|t| t.active_count > 0 || selected_ids.contains(&t.tag_id))
             .map(|t| FilterOption {
                 slug: t.slug.clone(),
                 name: t.name.clone(),
-                selected: tag_ids.contains(&t.tag_id),
+                selected: selected_ids.contains(&t.tag_id),
             })
             .collect()
     };
-    let filters = Filters {
+    Filters {
         technologies: option(TagKind::Technology),
         subjects: option(TagKind::Subject),
-    };
+    }
+}
 
-    let canonical_query =
-        TagFilter::query_string(selected_rows.iter().map(|t| (kind_of(t), t.slug.as_str())));
-    let names: Vec<&str> = selected_rows.iter().map(|t| t.name.as_str()).collect();
-    let (title, description) = if names.is_empty() {
+/// The page's title and description, naming the selected tags.
+fn listing_text(selected: &[&FilterTagRow]) -> (String, String) {
+    let names: Vec<&str> = selected.iter().map(|t| t.name.as_str()).collect();
+    if names.is_empty() {
         (
             "Interviewers · 508.dev Interviews".to_owned(),
             "Every 508.dev engineer who gives practice interviews, with their stack, the subjects they interview on and their price. Filter by technology and subject.".to_owned(),
@@ -174,53 +208,35 @@ pub async fn list_interviewers(
                 names.join(", ")
             ),
         )
-    };
-    let page_url = |n: i64| {
-        let mut q = canonical_query.clone();
-        if n > 1 {
-            q.push_str(&format!("{}page={n}", if q.is_empty() { "" } else { "&" }));
-        }
-        listing_url(&q)
-    };
-    let result_count = card_page.total.unwrap_or(0);
+    }
+}
+
+/// The listing's URL for page `n` of the filter in `canonical_query`.
+fn page_url(canonical_query: &str, n: i64) -> String {
+    let mut q = canonical_query.to_owned();
+    if n > 1 {
+        q.push_str(&format!("{}page={n}", if q.is_empty() { "" } else { "&" }));
+    }
+    listing_url(&q)
+}
+
+fn pagination(canonical_query: &str, page: i64, result_count: i64, shown: usize) -> Pagination {
     let page_count = ((result_count + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-    let shown = results.len() as i64;
-    let pagination = Pagination {
-        page: page_number,
+    let shown = shown as i64;
+    Pagination {
+        page,
         page_count,
         from: if shown == 0 {
             0
         } else {
-            (page_number - 1) * PAGE_SIZE + 1
+            (page - 1) * PAGE_SIZE + 1
         },
-        to: (page_number - 1) * PAGE_SIZE + shown,
-        prev_url: (page_number > 1 && shown > 0).then(|| page_url(page_number - 1)),
-        next_url: (page_number < page_count && shown > 0).then(|| page_url(page_number + 1)),
-        past_end: shown == 0 && page_number > 1,
-        first_url: page_url(1),
-    };
-    let mut meta = PageMeta::new(&state, &page_url(page_number), title, description);
-    if pagination.past_end {
-        meta.robots = Some("noindex");
+        to: (page - 1) * PAGE_SIZE + shown,
+        prev_url: (page > 1 && shown > 0).then(|| page_url(canonical_query, page - 1)),
+        next_url: (page < page_count && shown > 0).then(|| page_url(canonical_query, page + 1)),
+        past_end: shown == 0 && page > 1,
+        first_url: page_url(canonical_query, 1),
     }
-
-    let content = ListingContent {
-        filters,
-        selected,
-        result_count,
-        pagination,
-        results,
-        total_count: options.total_active,
-        ignored_count,
-        clear_url: LISTING_PATH,
-    };
-    let page = Page::new(meta, content).nav("interviewers");
-    let block = htmx.0.then_some("results");
-    Ok(vary_on_htmx(
-        state
-            .render("public/interviewers/list.html", block, &page)?
-            .into_response(),
-    ))
 }
 
 #[cfg(test)]
@@ -286,8 +302,70 @@ pub async fn show_interviewer(
     let row = catalogue::profile(&state.pool, slug.as_str())
         .await?
         .ok_or(AppError::NotFound)?;
-
     let rate = Money::new(row.rate_minor.into(), row.currency);
+    let tag_names: Vec<&str> = row.tags.iter().map(|t| t.name.as_str()).collect();
+    let description = format!(
+        "{}: {}. A 1-hour practice interview{} then 30 minutes of feedback, {} per session.",
+        row.name,
+        row.headline.trim_end_matches('.'),
+        if tag_names.is_empty() {
+            String::new()
+        } else {
+            format!(" on {}", tag_names.join(", "))
+        },
+        rate
+    );
+    let mut meta = PageMeta::new(
+        &state,
+        &paths::interviewer(&row.slug),
+        format!("{} · Practice interviews · 508.dev", row.name),
+        description,
+    );
+    meta.og_type = "profile";
+    let person = person_json_ld(&state.config.public_base_url, &row, rate, &tag_names);
+    let interviewer = profile_view(row, rate);
+    let page = Page::new(meta, ProfileContent { interviewer })
+        .nav("interviewers")
+        .json_ld(person);
+    let block = htmx.0.then_some("modal_body");
+    Ok(vary_on_htmx(
+        state
+            .render("public/interviewers/detail.html", block, &page)?
+            .into_response(),
+    ))
+}
+
+/// schema.org's Person with the Offer of a practice interview, for search engines.
+fn person_json_ld(
+    base_url: &str,
+    row: &catalogue::ProfileRow,
+    rate: Money,
+    tag_names: &[&str],
+) -> serde_json::Value {
+    let absolute = |path: String| paths::absolute(base_url, &path);
+    json!({
+        "@context": "https://schema.org",
+        "@type": "Person",
+        "name": row.name,
+        "description": row.headline,
+        "url": absolute(paths::interviewer(&row.slug)),
+        "knowsAbout": tag_names,
+        "memberOf": { "@type": "Organization", "name": "508.dev", "url": base_url },
+        "makesOffer": {
+            "@type": "Offer",
+            "url": absolute(paths::book(&row.slug)),
+            "price": rate.decimal_amount(),
+            "priceCurrency": rate.currency.code(),
+            "itemOffered": {
+                "@type": "Service",
+                "name": format!("Practice interview with {}", row.name),
+                "description": "A 1-hour technical practice interview followed by a 30-minute feedback session.",
+            },
+        },
+    })
+}
+
+fn profile_view(row: catalogue::ProfileRow, rate: Money) -> ProfileView {
     let (price_text, currency) = price(rate);
     let (technologies, subjects) = split_tags(&row.tags);
     let roles: Vec<_> = row
@@ -298,54 +376,9 @@ pub async fn show_interviewer(
             role: h.role.clone(),
         })
         .collect();
-    let url = paths::interviewer(&row.slug);
-    let book_url = paths::book(&row.slug);
-    let tag_names: Vec<&str> = row.tags.iter().map(|t| t.name.as_str()).collect();
-
-    let description = format!(
-        "{}: {}. A 1-hour practice interview{} then 30 minutes of feedback, {} per session.",
-        row.name,
-        row.headline.trim_end_matches('.'),
-        if tag_names.is_empty() {
-            String::new()
-        } else {
-            format!(" on {}", tag_names.join(", "))
-        },
-        price_text
-    );
-    let mut meta = PageMeta::new(
-        &state,
-        &url,
-        format!("{} · Practice interviews · 508.dev", row.name),
-        description,
-    );
-    meta.og_type = "profile";
-
-    let absolute = |path: &str| paths::absolute(&state.config.public_base_url, path);
-    let person = json!({
-        "@context": "https://schema.org",
-        "@type": "Person",
-        "name": row.name,
-        "description": row.headline,
-        "url": absolute(&url),
-        "knowsAbout": tag_names,
-        "memberOf": { "@type": "Organization", "name": "508.dev", "url": state.config.public_base_url },
-        "makesOffer": {
-            "@type": "Offer",
-            "url": absolute(&book_url),
-            "price": rate.decimal_amount(),
-            "priceCurrency": currency,
-            "itemOffered": {
-                "@type": "Service",
-                "name": format!("Practice interview with {}", row.name),
-                "description": "A 1-hour technical practice interview followed by a 30-minute feedback session.",
-            },
-        },
-    });
-
-    let interviewer = ProfileView {
-        url,
-        book_url,
+    ProfileView {
+        url: paths::interviewer(&row.slug),
+        book_url: paths::book(&row.slug),
         bookable: row.cal_link.is_some(),
         initials: avatar::initials(&row.name),
         avatar_hue: avatar::hue(&row.name),
@@ -378,14 +411,5 @@ pub async fn show_interviewer(
         name: row.name,
         headline: row.headline,
         photo_url: row.photo_url,
-    };
-    let page = Page::new(meta, ProfileContent { interviewer })
-        .nav("interviewers")
-        .json_ld(person);
-    let block = htmx.0.then_some("modal_body");
-    Ok(vary_on_htmx(
-        state
-            .render("public/interviewers/detail.html", block, &page)?
-            .into_response(),
-    ))
+    }
 }

@@ -47,6 +47,9 @@ pub async fn receive_stripe_event(
         return answer(StatusCode::BAD_REQUEST, "unreadable event");
     };
     match payments::apply_stripe_event(&state.services, &event).await {
+        Ok(payments::StripeEventOutcome::Unreadable) => {
+            answer(StatusCode::BAD_REQUEST, "unreadable event object")
+        }
         Ok(_) => answer(StatusCode::OK, "ok"),
         Err(err) => {
             tracing::error!(event.id = %event.id, event.type = %event.event_type, error = ?err, "Stripe webhook failed; Stripe will retry");
