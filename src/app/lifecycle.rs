@@ -141,6 +141,27 @@ async fn payment_mismatch(
     Ok(None)
 }
 
+/// Queues email `name` to the booking's customer, rendered from the booking as this
+/// transaction now sees it.
+async fn email_customer(
+    services: &Services,
+    conn: &mut PgConnection,
+    booking_id: i64,
+    name: &str,
+) -> anyhow::Result<()> {
+    let booking = bookings::view_by_id(conn, booking_id)
+        .await?
+        .context("booking vanished")?;
+    queue_email(
+        services,
+        conn,
+        name,
+        &booking,
+        booking.customer_email.as_deref(),
+    )
+    .await
+}
+
 /// Moves a booking with saved details to awaiting payment (a Checkout Session exists).
 pub async fn begin_payment(conn: &mut PgConnection, booking_id: i64) -> sqlx::Result<bool> {
     bookings::transition(
@@ -361,17 +382,7 @@ pub async fn cancel(
         {
             queue_refund(&mut tx, &booking, payment_intent, refund, true).await?;
         }
-        let booking = bookings::view_by_id(&mut tx, booking_id)
-            .await?
-            .context("booking vanished")?;
-        queue_email(
-            services,
-            &mut tx,
-            "customer_cancellation",
-            &booking,
-            booking.customer_email.as_deref(),
-        )
-        .await?;
+        email_customer(services, &mut tx, booking_id, "customer_cancellation").await?;
     }
     tx.commit().await?;
     services.work_queued();
@@ -388,17 +399,7 @@ pub async fn acknowledge(
     if !bookings::acknowledge(&mut tx, booking_id, note).await? {
         return Ok(false);
     }
-    let booking = bookings::view_by_id(&mut tx, booking_id)
-        .await?
-        .context("booking vanished")?;
-    queue_email(
-        services,
-        &mut tx,
-        "customer_acknowledgement",
-        &booking,
-        booking.customer_email.as_deref(),
-    )
-    .await?;
+    email_customer(services, &mut tx, booking_id, "customer_acknowledgement").await?;
     tx.commit().await?;
     services.work_queued();
     Ok(true)
@@ -423,17 +424,7 @@ pub async fn refund_under_guarantee(
         return Ok(false);
     }
     queue_refund(&mut tx, &booking, &payment_intent, booking.price, true).await?;
-    let booking = bookings::view_by_id(&mut tx, booking_id)
-        .await?
-        .context("booking vanished")?;
-    queue_email(
-        services,
-        &mut tx,
-        "customer_guarantee_refund",
-        &booking,
-        booking.customer_email.as_deref(),
-    )
-    .await?;
+    email_customer(services, &mut tx, booking_id, "customer_guarantee_refund").await?;
     tx.commit().await?;
     services.work_queued();
     Ok(true)

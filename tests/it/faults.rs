@@ -171,52 +171,71 @@ impl Drop for Server {
     }
 }
 
-/// SIGKILL after the customer paid and before Stripe's webhook got through; after a restart
-/// the redelivered webhook completes the booking, and the confirmation goes out once.
-#[sqlx::test]
-async fn a_server_killed_between_payment_and_webhook_recovers_with_one_email(pool: PgPool) {
-    use crate::fakes::{FakeCal, FakeStripe, STRIPE_WEBHOOK_SECRET};
-    let stripe = FakeStripe::start().await;
-    let cal = FakeCal::start().await;
-    let database_url = crate::helpers::database_url_of(&pool).await;
-    // The server migrates the database itself; then the catalogue.
-    let first = Server::start(&database_url, &stripe.base, &cal.base).await;
-    crate::helpers::tag(&pool, "technology", "go", "Go").await;
-    let id = crate::helpers::interviewer("Kim Killtest")
-        .cal_link("kim/practice")
-        .insert(&pool)
-        .await;
-    sqlx::query("update interviewer set cal_event_type_id = 99 where interviewer_id = $1")
-        .bind(id)
-        .execute(&pool)
-        .await
-        .unwrap();
-    let customer = format!(
-        "killed-{}@example.com",
-        interview_service::auth::tokens::new_public_id()
-    );
-    let host = format!(
-        "killed-host-{}@example.com",
-        interview_service::auth::tokens::new_public_id()
-    );
-    cal.add_booking("uid-killed", 99, 72, "pending", &host, &customer);
+/// A real server process with one interviewer (event type `event_type`) and one pending cal.com
+/// booking `uid`, already made into our booking: what the SIGKILL tests start from.
+struct KillWorld {
+    stripe: crate::fakes::FakeStripe,
+    cal: crate::fakes::FakeCal,
+    database_url: String,
+    server: Server,
+    client: reqwest::Client,
+    /// The booking's details page, as a path.
+    details: String,
+    customer: String,
+}
 
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let origin = crate::helpers::BASE_URL;
-    let created = client
-        .post(format!("{}/interviewers/kim-killtest/book", first.base))
-        .header("Origin", origin)
-        .form(&[("uid", "uid-killed")])
-        .send()
-        .await
-        .unwrap();
-    let details = created.headers()["location"].to_str().unwrap().to_owned();
-    let form = reqwest::multipart::Form::new()
+impl KillWorld {
+    async fn new(pool: &PgPool, interviewer: &str, event_type: i64, uid: &str) -> Self {
+        let stripe = crate::fakes::FakeStripe::start().await;
+        let cal = crate::fakes::FakeCal::start().await;
+        let database_url = crate::helpers::database_url_of(pool).await;
+        // The server migrates the database itself; then the catalogue.
+        let server = Server::start(&database_url, &stripe.base, &cal.base).await;
+        crate::helpers::tag(pool, "technology", "go", "Go").await;
+        let slug = interviewer.to_lowercase().replace(' ', "-");
+        let id = crate::helpers::interviewer(interviewer)
+            .cal_link(&format!("{slug}/practice"))
+            .insert(pool)
+            .await;
+        sqlx::query("update interviewer set cal_event_type_id = $1 where interviewer_id = $2")
+            .bind(event_type)
+            .bind(id)
+            .execute(pool)
+            .await
+            .unwrap();
+        let unique = interview_service::auth::tokens::new_public_id();
+        let customer = format!("{slug}-{unique}@example.com");
+        let host = format!("{slug}-host-{unique}@example.com");
+        cal.add_booking(uid, event_type, 72, "pending", &host, &customer);
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let created = client
+            .post(format!("{}/interviewers/{slug}/book", server.base))
+            .header("Origin", crate::helpers::BASE_URL)
+            .form(&[("uid", uid)])
+            .send()
+            .await
+            .unwrap();
+        let details = created.headers()["location"].to_str().unwrap().to_owned();
+        Self {
+            stripe,
+            cal,
+            database_url,
+            server,
+            client,
+            details,
+            customer,
+        }
+    }
+}
+
+/// Valid details with a resume, for `email`.
+fn details_form(email: &str) -> reqwest::multipart::Form {
+    reqwest::multipart::Form::new()
         .text("name", "Kai Customer")
-        .text("email", customer.clone())
+        .text("email", email.to_owned())
         .text("background", "Go backend engineer.")
         .text("interview_focus", "System design.")
         .part(
@@ -225,11 +244,27 @@ async fn a_server_killed_between_payment_and_webhook_recovers_with_one_email(poo
                 .file_name("cv.pdf")
                 .mime_str("application/pdf")
                 .unwrap(),
-        );
+        )
+}
+
+/// SIGKILL after the customer paid and before Stripe's webhook got through; after a restart
+/// the redelivered webhook completes the booking, and the confirmation goes out once.
+#[sqlx::test]
+async fn a_server_killed_between_payment_and_webhook_recovers_with_one_email(pool: PgPool) {
+    use crate::fakes::STRIPE_WEBHOOK_SECRET;
+    let KillWorld {
+        stripe,
+        cal,
+        database_url,
+        server: first,
+        client,
+        details,
+        customer,
+    } = KillWorld::new(&pool, "Kim Killtest", 99, "uid-killed").await;
     let checkout = client
         .post(format!("{}{details}", first.base))
-        .header("Origin", origin)
-        .multipart(form)
+        .header("Origin", crate::helpers::BASE_URL)
+        .multipart(details_form(&customer))
         .send()
         .await
         .unwrap();
@@ -375,18 +410,7 @@ async fn two_app_instances_send_each_email_once(pool: PgPool) {
             .await
             .unwrap();
         let details = created.headers()["location"].to_str().unwrap().to_owned();
-        let form = reqwest::multipart::Form::new()
-            .text("name", "Twin Customer")
-            .text("email", customer.clone())
-            .text("background", "Engineer.")
-            .text("interview_focus", "Design.")
-            .part(
-                "resume",
-                reqwest::multipart::Part::bytes(pdf())
-                    .file_name("cv.pdf")
-                    .mime_str("application/pdf")
-                    .unwrap(),
-            );
+        let form = details_form(&customer);
         let checkout = client
             .post(format!("{}{details}", server.base))
             .header("Origin", origin)
@@ -475,55 +499,17 @@ async fn two_app_instances_send_each_email_once(pool: PgPool) {
 /// Pay again (once the dead request's lease has run out) opens a fresh session.
 #[sqlx::test]
 async fn a_server_killed_mid_resubmission_leaves_the_booking_holding_its_slot(pool: PgPool) {
-    use crate::fakes::{FakeCal, FakeStripe, STRIPE_WEBHOOK_SECRET};
-    let stripe = FakeStripe::start().await;
-    let cal = FakeCal::start().await;
-    let database_url = crate::helpers::database_url_of(&pool).await;
-    let first = Server::start(&database_url, &stripe.base, &cal.base).await;
-    crate::helpers::tag(&pool, "technology", "go", "Go").await;
-    let id = crate::helpers::interviewer("Rhea Resubmit")
-        .cal_link("rhea/practice")
-        .insert(&pool)
-        .await;
-    sqlx::query("update interviewer set cal_event_type_id = 98 where interviewer_id = $1")
-        .bind(id)
-        .execute(&pool)
-        .await
-        .unwrap();
-    let unique = interview_service::auth::tokens::new_public_id();
-    let (customer, host) = (
-        format!("resubmit-{unique}@example.com"),
-        format!("resubmit-host-{unique}@example.com"),
-    );
-    cal.add_booking("uid-resubmit", 98, 72, "pending", &host, &customer);
-
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    use crate::fakes::STRIPE_WEBHOOK_SECRET;
+    let KillWorld {
+        stripe,
+        cal,
+        database_url,
+        server: first,
+        client,
+        details,
+        customer,
+    } = KillWorld::new(&pool, "Rhea Resubmit", 98, "uid-resubmit").await;
     let origin = crate::helpers::BASE_URL;
-    let created = client
-        .post(format!("{}/interviewers/rhea-resubmit/book", first.base))
-        .header("Origin", origin)
-        .form(&[("uid", "uid-resubmit")])
-        .send()
-        .await
-        .unwrap();
-    let details = created.headers()["location"].to_str().unwrap().to_owned();
-    let form = |email: &str| {
-        reqwest::multipart::Form::new()
-            .text("name", "Rae Customer")
-            .text("email", email.to_owned())
-            .text("background", "Go backend engineer.")
-            .text("interview_focus", "System design.")
-            .part(
-                "resume",
-                reqwest::multipart::Part::bytes(pdf())
-                    .file_name("cv.pdf")
-                    .mime_str("application/pdf")
-                    .unwrap(),
-            )
-    };
     let submit = |base: String, email: String| {
         let client = client.clone();
         let details = details.clone();
@@ -531,7 +517,7 @@ async fn a_server_killed_mid_resubmission_leaves_the_booking_holding_its_slot(po
             client
                 .post(format!("{base}{details}"))
                 .header("Origin", origin)
-                .multipart(form(&email))
+                .multipart(details_form(&email))
                 .send()
                 .await
         }
