@@ -2,12 +2,14 @@
 //! PostgreSQL database per test (`#[sqlx::test]` applies `migrations/`).
 
 mod admin;
+mod authz;
 mod booking;
 mod booking_support;
 mod checkout_races;
 mod fakes;
 mod faults;
 mod helpers;
+mod personas;
 mod properties;
 mod public_site;
 mod query_counts;

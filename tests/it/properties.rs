@@ -6,9 +6,9 @@ use reqwest::StatusCode;
 use sqlx::PgPool;
 
 use crate::{
-    admin::{add_user, browser, log_in},
     booking_support::{World, pdf},
     helpers::{BASE_URL, TestApp, small_catalogue, spawn_app},
+    personas::{add_user, browser, log_in},
 };
 
 /// xorshift64*: tiny, deterministic, good enough to explore inputs.
