@@ -148,6 +148,17 @@ impl TestApp {
         self.client.post(self.url(path)).header("Origin", BASE_URL)
     }
 
+    /// Runs the jobs this app has queued until none is due (the test apps run no worker of
+    /// their own; without SMTP, emails are written to files).
+    pub async fn run_jobs(&self) {
+        let worker = interview_service::jobs::Worker {
+            services: self.state.services.clone(),
+            mailer: interview_service::integrations::mail::Mailer::from_config(&self.state.config)
+                .expect("a mailer"),
+        };
+        while worker.run_one().await.expect("the job queue answers") {}
+    }
+
     pub async fn page(response: reqwest::Response) -> Page {
         Page {
             status: response.status(),

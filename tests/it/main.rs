@@ -8,6 +8,7 @@ mod booking_support;
 mod checkout_races;
 mod fakes;
 mod faults;
+mod hardening;
 mod helpers;
 mod personas;
 mod properties;

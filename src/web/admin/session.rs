@@ -7,7 +7,7 @@
 
 use axum::{
     extract::{FromRequestParts, OptionalFromRequestParts},
-    http::{HeaderMap, HeaderValue, header, request::Parts},
+    http::{HeaderMap, HeaderValue, Method, header, request::Parts},
     response::{IntoResponse, Redirect, Response},
 };
 
@@ -81,13 +81,30 @@ impl IntoResponse for LoginRedirect {
     }
 }
 
-fn login_redirect(parts: &Parts) -> LoginRedirect {
-    let next = parts
-        .uri
-        .path_and_query()
-        .map(|p| p.as_str())
-        .unwrap_or(paths::ADMIN);
-    let target = paths::login_then(next);
+/// Where signing in should return to. A page comes back to itself. A form posted after the
+/// session ended cannot: its action answers only POST, so sign-in returns to the page the
+/// form was on (the `Referer`, when it is one of our admin pages), or the bookings list.
+fn return_after_sign_in(parts: &Parts, state: &AppState) -> String {
+    if matches!(parts.method, Method::GET | Method::HEAD) {
+        return parts
+            .uri
+            .path_and_query()
+            .map_or(paths::ADMIN.to_owned(), |p| p.as_str().to_owned());
+    }
+    parts
+        .headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.strip_prefix(state.config.public_base_url.as_str()))
+        .filter(|path| {
+            path.starts_with("/admin/") && !path.starts_with(paths::LOGIN) && path.is_ascii()
+        })
+        .unwrap_or(paths::ADMIN_BOOKINGS)
+        .to_owned()
+}
+
+fn login_redirect(parts: &Parts, state: &AppState) -> LoginRedirect {
+    let target = paths::login_then(&return_after_sign_in(parts, state));
     if parts.headers.contains_key("hx-request") {
         let mut response = axum::http::StatusCode::OK.into_response();
         response.headers_mut().insert(
@@ -111,7 +128,7 @@ impl FromRequestParts<AppState> for Admin {
             .await?
         {
             Some(admin) => Ok(admin),
-            None => Err(login_redirect(parts).into_response()),
+            None => Err(login_redirect(parts, state).into_response()),
         }
     }
 }

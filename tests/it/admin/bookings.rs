@@ -21,7 +21,7 @@ async fn interviewers_see_only_their_own_bookings_in_the_list(pool: PgPool) {
         p.a.get(&format!("/admin/bookings/{}/resume", p.booking_a))
             .await;
     assert_eq!(resume.headers["content-type"], "application/pdf");
-    assert_eq!(resume.headers["cache-control"], "private, no-store");
+    assert_eq!(resume.headers["cache-control"], "no-store");
     assert!(resume.body.as_bytes().starts_with(b"%PDF-"));
 }
 

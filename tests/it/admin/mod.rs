@@ -10,7 +10,7 @@ mod staff;
 use crate::helpers::{BASE_URL, TestApp};
 
 /// The path of the link in the last email queued for `to`.
-async fn link_from_outbox(app: &TestApp, to: &str) -> String {
+pub async fn link_from_outbox(app: &TestApp, to: &str) -> String {
     let payload: serde_json::Value = sqlx::query_scalar("select payload from job where kind = 'email' and payload->>'to' = $1 order by job_id desc limit 1")
         .bind(to)
         .fetch_one(&app.pool)

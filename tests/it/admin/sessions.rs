@@ -5,7 +5,7 @@ use sqlx::PgPool;
 
 use crate::{
     helpers::{BASE_URL, TestApp, small_catalogue, spawn_app},
-    personas::{PASSWORD, Personas, add_user, browser, log_in},
+    personas::{PASSWORD, Persona, Personas, add_user, browser, log_in},
 };
 
 #[sqlx::test]
@@ -159,7 +159,7 @@ async fn wrong_passwords_and_unknown_emails_get_the_same_answer_until_throttled(
             .concat()
             .contains("Too many sign-in attempts")
     );
-    sqlx::query("update login_attempt set attempted_at = now() - interval '16 minutes'")
+    sqlx::query("update rate_limit_hit set hit_at = now() - interval '16 minutes'")
         .execute(&app.pool)
         .await
         .unwrap();
@@ -187,10 +187,8 @@ async fn sign_in_from_another_site_is_refused(pool: PgPool) {
 }
 
 /// A session that ended while a form was open (an idle hour, say): the form's POST is sent
-/// to sign in, and signing in should land on a page. Today `next` is the POST-only action's
-/// own path, which answers the browser's GET with an empty `405 Method Not Allowed`.
+/// to sign in, and signing in lands on a page (not the POST-only action, whose GET is 405).
 #[sqlx::test]
-#[ignore = "src: after a refused POST, sign-in returns to the POST-only action path (GET answers an empty 405)"]
 async fn signing_in_after_a_refused_post_lands_on_a_page(pool: PgPool) {
     let p = Personas::new(pool).await;
     let action = format!("/admin/bookings/{}/acknowledge", p.booking_a);
@@ -215,5 +213,27 @@ async fn signing_in_after_a_refused_post_lands_on_a_page(pool: PgPool) {
         p.anonymous.get(&landing).await.status,
         StatusCode::OK,
         "signing in lands on {landing}, a page"
+    );
+
+    // The browser says which page the form was on: sign-in returns there.
+    let page = format!("/admin/bookings/{}", p.booking_a);
+    let signed_out = p.fresh(Persona::Anonymous).await;
+    let refused = signed_out
+        .send(
+            signed_out
+                .request(reqwest::Method::POST, &action)
+                .header("Referer", format!("{BASE_URL}{page}"))
+                .form(&[("note", "")]),
+        )
+        .await;
+    assert_eq!(
+        refused.header("location"),
+        Some(
+            format!(
+                "/admin/login?next={}",
+                form_urlencoded::byte_serialize(page.as_bytes()).collect::<String>()
+            )
+            .as_str()
+        )
     );
 }
