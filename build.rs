@@ -2,11 +2,14 @@
 
 fn main() {
     let dist = std::path::Path::new("static/dist");
-    if !dist.join("app.css").exists() || !dist.join("app.js").exists() {
+    if ["app.css", "admin.css", "app.js"]
+        .iter()
+        .any(|name| !dist.join(name).exists())
+    {
         // Without the assets the site would render unstyled; say how to build them.
         println!(
-            "cargo::warning=static/dist is missing app.css/app.js: run `npm ci && npm run build` \
-             (make run and make test do this for you)"
+            "cargo::warning=static/dist is missing app.css, admin.css or app.js: run \
+             `npm ci && npm run build` (make run and make test do this for you)"
         );
         std::fs::create_dir_all(dist).expect("create static/dist");
     }

@@ -63,7 +63,7 @@ pub async fn apply_calcom_event(
                 services,
                 booking_id,
                 CancelledBy::Interviewer,
-                payload.cancellation_reason.as_deref(),
+                payload.rejection_reason.as_deref(),
             )
             .await?;
             CalEventOutcome::Applied

@@ -11,7 +11,7 @@ use crate::{
         forms::FieldErrors,
         profile::{self, ProfileInput},
     },
-    integrations::CallError,
+    integrations::{CallError, calcom::ConfirmationPolicy},
     paths,
 };
 
@@ -165,20 +165,39 @@ async fn check_event_type(
         return Err("To check the event type we need a cal.com API key: add yours below (Settings > Developer > API keys in cal.com).".to_owned());
     };
     match services.calcom.get_event_type(id, key).await {
-        Ok(Some(info)) if !info.requires_confirmation || !info.blocks_slot_while_pending => Err(
-            "In cal.com, open this event type, go to Advanced, turn on \"Requires confirmation\" and, under it, \"Block the slot while the booking waits for confirmation\". Then save here again. Without both, a slot could be taken by someone else while your customer pays.".to_owned(),
-        ),
+        Ok(Some(info)) if !info.holds_slots_until_confirmed() => Err(event_type_fix(info.confirmation)),
         Ok(Some(info)) => match info.username {
             Some(user) => Ok(format!("{user}/{}", info.slug)),
             None => Err("cal.com did not say who owns this event type; use a personal event type, not a team one.".to_owned()),
         },
-        Ok(None) => Err(format!("cal.com shows no event type {id} to this API key. Check the number, and that the key belongs to the event type's owner.")),
+        // cal.com shows a key only its owner's own event types (a team or organisation key
+        // cannot read an interviewer's).
+        Ok(None) => Err(format!("cal.com shows no event type {id} to this API key. Check the number, and use your own cal.com API key (Settings > Developer > API keys, signed in as yourself): a team or organisation key cannot read your event types.")),
         Err(CallError::Rejected { status: 401, .. }) => Err("cal.com refused the API key. Check it, or paste a new one below.".to_owned()),
         Err(err) => {
             tracing::warn!(error = %err, "cal.com event type lookup failed");
             Err("We could not reach cal.com to check the event type. Nothing was saved; please try again in a moment.".to_owned())
         }
     }
+}
+
+/// Which cal.com setting to change, in words, for an event type that would let a slot be
+/// taken (or accepted) while the customer pays.
+fn event_type_fix(policy: ConfirmationPolicy) -> String {
+    let change = match policy {
+        ConfirmationPolicy::Disabled => {
+            "turn on \"Requires confirmation\", choose \"Always\", and under it turn on \"Block the slot while the booking waits for confirmation\""
+        }
+        ConfirmationPolicy::BeyondNotice => {
+            "under \"Requires confirmation\", choose \"Always\" instead of \"When booked with less than … notice\", and turn on \"Block the slot while the booking waits for confirmation\""
+        }
+        ConfirmationPolicy::Always { .. } => {
+            "under \"Requires confirmation\", turn on \"Block the slot while the booking waits for confirmation\""
+        }
+    };
+    format!(
+        "In cal.com, open this event type, go to Advanced, {change}. Leave \"Requires confirmation for free email\" off. Then save here again. Otherwise a slot could be taken by someone else, or accepted, while your customer pays."
+    )
 }
 
 #[derive(Debug)]

@@ -184,6 +184,9 @@ pub struct WebhookPayload {
     pub end_time: Option<String>,
     pub status: Option<String>,
     pub cancellation_reason: Option<String>,
+    /// `BOOKING_REJECTED` carries its reason here, not in `cancellationReason`
+    /// (cal.com's `confirm.handler.ts`, `BaseBookingPayloadBuilder.ts`).
+    pub rejection_reason: Option<String>,
     /// Who cancelled, when cal.com says (an email address).
     pub cancelled_by: Option<String>,
     pub organizer: Option<WebhookPerson>,
@@ -200,6 +203,19 @@ pub fn parse_webhook_time(value: &str) -> Option<OffsetDateTime> {
 
 const EVENT_TYPES_API_VERSION: &str = "2024-06-14";
 
+/// How an event type confirms bookings (`confirmationPolicy`, API version 2024-06-14:
+/// `apps/api/v2/src/ee/event-types/event-types_2024_06_14/transformers` in cal.com).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfirmationPolicy {
+    /// Bookings are accepted at once (`{disabled: true}`, or no policy at all).
+    Disabled,
+    /// Bookings beyond a notice threshold are accepted at once (`type: "time"`).
+    BeyondNotice,
+    /// Every booking waits for confirmation (`type: "always"`); `blocks_slot` is
+    /// `blockUnconfirmedBookingsInBooker`: whether a waiting booking holds its slot.
+    Always { blocks_slot: bool },
+}
+
 /// What we need to know about an interviewer's event type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventTypeInfo {
@@ -207,9 +223,15 @@ pub struct EventTypeInfo {
     pub slug: String,
     /// The owner's username: `cal_link` is `username/slug` (cal.com has no link by id).
     pub username: Option<String>,
-    pub requires_confirmation: bool,
-    /// "Requires confirmation will block slot": a pending booking holds the slot.
-    pub blocks_slot_while_pending: bool,
+    pub confirmation: ConfirmationPolicy,
+}
+
+impl EventTypeInfo {
+    /// Only an event type where every booking waits and holds its slot lets a customer pay
+    /// before the slot is theirs, with nobody else taking it meanwhile.
+    pub fn holds_slots_until_confirmed(&self) -> bool {
+        self.confirmation == ConfirmationPolicy::Always { blocks_slot: true }
+    }
 }
 
 #[derive(Deserialize)]
@@ -219,11 +241,7 @@ struct EventTypeOutput {
     slug: String,
     #[serde(default)]
     users: Vec<EventTypeUser>,
-    /// API v2 (2024-06-14) shape: absent or `disabled` when no confirmation is required.
-    confirmation_policy: Option<ConfirmationPolicy>,
-    /// The database field names, which some versions return as well.
-    requires_confirmation: Option<bool>,
-    requires_confirmation_will_block_slot: Option<bool>,
+    confirmation_policy: Option<PolicyOutput>,
 }
 
 #[derive(Deserialize)]
@@ -233,26 +251,32 @@ struct EventTypeUser {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct ConfirmationPolicy {
+struct PolicyOutput {
     #[serde(default)]
     disabled: bool,
+    #[serde(rename = "type")]
+    kind: Option<String>,
     #[serde(default)]
     block_unconfirmed_bookings_in_booker: bool,
 }
 
 impl From<EventTypeOutput> for EventTypeInfo {
     fn from(e: EventTypeOutput) -> Self {
-        let policy_requires = e.confirmation_policy.as_ref().is_some_and(|p| !p.disabled);
-        let policy_blocks = e
-            .confirmation_policy
-            .as_ref()
-            .is_some_and(|p| !p.disabled && p.block_unconfirmed_bookings_in_booker);
+        let confirmation = match e.confirmation_policy {
+            None => ConfirmationPolicy::Disabled,
+            Some(p) if p.disabled => ConfirmationPolicy::Disabled,
+            Some(p) => match p.kind.as_deref() {
+                Some("always") => ConfirmationPolicy::Always {
+                    blocks_slot: p.block_unconfirmed_bookings_in_booker,
+                },
+                Some("time") => ConfirmationPolicy::BeyondNotice,
+                _ => ConfirmationPolicy::Disabled,
+            },
+        };
         EventTypeInfo {
             id: e.id,
             username: e.users.into_iter().find_map(|u| u.username),
-            requires_confirmation: policy_requires || e.requires_confirmation.unwrap_or(false),
-            blocks_slot_while_pending: policy_blocks
-                || e.requires_confirmation_will_block_slot.unwrap_or(false),
+            confirmation,
             slug: e.slug,
         }
     }

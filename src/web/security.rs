@@ -38,6 +38,7 @@ pub fn content_security_policy(state: &AppState, path: &str, nonce: &str) -> Str
     let mut style = "'self'".to_owned();
     let mut frame = "'none'".to_owned();
     let mut connect = "'self'".to_owned();
+    let mut font = "'self'".to_owned();
     let mut form_action = "'self'".to_owned();
     let booking_page = path.starts_with("/interviewers/") && path.ends_with("/book");
     if booking_page {
@@ -45,8 +46,10 @@ pub fn content_security_policy(state: &AppState, path: &str, nonce: &str) -> Str
         script.push_str(&format!(" {cal}"));
         frame = cal.clone();
         connect.push_str(&format!(" {cal}"));
-        // cal.com's embed script styles its container with inline <style> elements.
+        // cal.com's embed script styles its container with inline <style> elements, and
+        // injects an @font-face loading its font from cal.com.
         style.push_str(" 'unsafe-inline'");
+        font.push_str(&format!(" {cal} https://cal.com"));
     }
     if path.starts_with("/bookings/") && path.ends_with("/details") {
         // The no-JavaScript form answers with a redirect to Stripe's hosted page.
@@ -54,7 +57,7 @@ pub fn content_security_policy(state: &AppState, path: &str, nonce: &str) -> Str
     }
     format!(
         "default-src 'none'; script-src {script}; style-src {style}; img-src 'self' data: https:; \
-         font-src 'self'; connect-src {connect}; frame-src {frame}; form-action {form_action}; \
+         font-src {font}; connect-src {connect}; frame-src {frame}; form-action {form_action}; \
          manifest-src 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'"
     )
 }

@@ -901,6 +901,35 @@ async fn an_interviewer_cancelling_a_paid_booking_refunds_it_in_full(pool: PgPoo
     );
 }
 
+/// cal.com's `BOOKING_REJECTED` carries its reason as `rejectionReason` (cal.com's
+/// `confirm.handler.ts`), and a paid booking the interviewer rejects is refunded in full.
+#[sqlx::test]
+async fn a_rejection_keeps_its_reason_and_refunds_in_full(pool: PgPool) {
+    let world = World::new(pool).await;
+    let (public_id, session_id) = world.book_and_checkout("uid-rejected").await;
+    world.pay(&session_id).await;
+    let event = json!({
+        "triggerEvent": "BOOKING_REJECTED",
+        "createdAt": "2026-11-27T10:00:00.000Z",
+        "payload": {
+            "uid": "uid-rejected", "status": "REJECTED", "rejectionReason": "I am travelling that week",
+            "organizer": {"email": world.host_email},
+        }
+    });
+    assert_eq!(world.post_cal_event(&event).await, StatusCode::OK);
+    let (status, reason): (String, Option<String>) = sqlx::query_as(
+        "select status::text, cancellation_reason from booking where public_id = $1",
+    )
+    .bind(&public_id)
+    .fetch_one(&world.app.pool)
+    .await
+    .unwrap();
+    assert_eq!(status, "cancelled");
+    assert_eq!(reason.as_deref(), Some("I am travelling that week"));
+    world.drain_jobs().await;
+    assert_eq!(world.stripe.refunds()[0]["amount"], "15000");
+}
+
 #[sqlx::test]
 async fn a_customer_cancelling_late_is_not_refunded_automatically(pool: PgPool) {
     let world = World::new(pool).await;

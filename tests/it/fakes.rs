@@ -264,6 +264,9 @@ pub struct CalState {
     pub event_types: HashMap<i64, Value>,
     /// Keys accepted besides CAL_KEY (an interviewer's own).
     pub extra_keys: Vec<String>,
+    /// Keys that belong to a team or organisation: they may confirm and decline bookings but
+    /// own no event type.
+    pub team_keys: Vec<String>,
     pub confirmed: Vec<String>,
     pub declined: Vec<String>,
     pub fail_confirms: u32,
@@ -314,13 +317,17 @@ async fn cal_event_type(
         .unwrap_or("");
     let known = auth == format!("Bearer {CAL_KEY}")
         || s.extra_keys.iter().any(|k| auth == format!("Bearer {k}"));
-    if !known {
+    let team = s.team_keys.iter().any(|k| auth == format!("Bearer {k}"));
+    if !known && !team {
         return StatusCode::UNAUTHORIZED.into_response();
     }
     if headers.get("cal-api-version").and_then(|v| v.to_str().ok()) != Some("2024-06-14") {
         return StatusCode::BAD_REQUEST.into_response();
     }
-    match s.event_types.get(&id) {
+    // cal.com answers only the key owner's own event types
+    // (apps/api/v2/src/ee/event-types/event-types_2024_06_14/controllers/event-types.controller.ts:
+    // getUserEventType(user.id, id)); a team or organisation key owns none of them.
+    match s.event_types.get(&id).filter(|_| !team) {
         Some(e) => Json(json!({"status": "success", "data": e})).into_response(),
         None => StatusCode::NOT_FOUND.into_response(),
     }
@@ -419,8 +426,16 @@ impl FakeCal {
         let policy = if requires_confirmation {
             json!({"type": "always", "blockUnconfirmedBookingsInBooker": blocks, "disabled": false})
         } else {
-            Value::Null
+            json!({"disabled": true})
         };
+        self.add_event_type_with_policy(id, username, slug, policy);
+    }
+
+    /// An event type with this `confirmationPolicy`, in the shape of API version 2024-06-14
+    /// (`{disabled: true}` or `{type: "always" | "time", noticeThreshold?,
+    /// blockUnconfirmedBookingsInBooker}`, from cal.com's
+    /// apps/api/v2/src/ee/event-types/event-types_2024_06_14/transformers).
+    pub fn add_event_type_with_policy(&self, id: i64, username: &str, slug: &str, policy: Value) {
         let event_type = json!({"id": id, "slug": slug, "title": "Practice", "lengthInMinutes": 90,
                                 "users": [{"username": username}], "confirmationPolicy": policy});
         self.state

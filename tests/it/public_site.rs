@@ -494,6 +494,11 @@ async fn third_party_origins_appear_only_on_the_pages_that_need_them(pool: PgPoo
         "{csp}"
     );
     assert!(csp.contains("frame-src https://app.cal.com"), "{csp}");
+    // embed.js injects an @font-face loading cal.com's font.
+    assert!(
+        csp.contains("font-src 'self' https://app.cal.com https://cal.com"),
+        "{csp}"
+    );
     let public_id = world.book("uid-csp").await;
     let details = world
         .app

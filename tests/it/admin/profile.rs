@@ -163,6 +163,92 @@ async fn the_calendar_settings_are_checked_with_calcom(pool: PgPool) {
     assert!(edit.body.contains("1234"));
 }
 
+/// Only `confirmationPolicy.type == "always"` with `blockUnconfirmedBookingsInBooker` holds
+/// every slot while the customer pays; for anything else the panel names the setting to
+/// change. A team key cannot read an interviewer's event type: the panel asks for their own.
+#[sqlx::test]
+async fn only_an_event_type_that_always_confirms_and_holds_the_slot_is_accepted(pool: PgPool) {
+    let world = crate::booking_support::World::new(pool).await;
+    add_user(
+        &world.app.pool,
+        "ines@example.com",
+        false,
+        Some("ines-interviewer"),
+    )
+    .await;
+    let policies = [
+        (
+            7101,
+            serde_json::json!({"disabled": true}),
+            "choose \"Always\"",
+        ),
+        (
+            7102,
+            serde_json::json!({"type": "time", "noticeThreshold": {"unit": "hours", "count": 24}, "blockUnconfirmedBookingsInBooker": true}),
+            "instead of \"When booked with less than",
+        ),
+        (
+            7103,
+            serde_json::json!({"type": "always", "blockUnconfirmedBookingsInBooker": false}),
+            "turn on \"Block the slot",
+        ),
+    ];
+    for (id, policy, _) in &policies {
+        world
+            .cal
+            .add_event_type_with_policy(*id, "ines", "mock", policy.clone());
+    }
+    world
+        .cal
+        .state
+        .lock()
+        .unwrap()
+        .team_keys
+        .push("cal_team_key_0001".to_owned());
+    let ines = signed_in(&world.app, "ines@example.com").await;
+    let save = |event_type: String, key: &'static str| {
+        let ines = ines.clone();
+        let url = world.app.url("/admin/profile");
+        async move {
+            let form = [
+                ("name", "Ines Interviewer".to_owned()),
+                ("rate", "150".to_owned()),
+                ("currency", "USD".to_owned()),
+                ("time_zone", "UTC".to_owned()),
+                ("cal_event_type_id", event_type),
+                ("cal_api_key", key.to_owned()),
+            ];
+            let page = TestApp::page(
+                ines.post(url)
+                    .header("Origin", BASE_URL)
+                    .form(&form)
+                    .send()
+                    .await
+                    .unwrap(),
+            )
+            .await;
+            assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+            page.texts("#cal_event_type_id-error").concat()
+        }
+    };
+    for (id, _, words) in &policies {
+        let message = save(id.to_string(), "").await;
+        assert!(message.contains(words), "{id}: {message}");
+        assert!(
+            message.contains("\"Requires confirmation for free email\" off"),
+            "{message}"
+        );
+    }
+    world
+        .cal
+        .add_event_type(7104, "ines", "mock-ok", true, true);
+    let message = save("7104".to_owned(), "cal_team_key_0001").await;
+    assert!(
+        message.contains("a team or organisation key cannot read your event types"),
+        "{message}"
+    );
+}
+
 /// A photo is checked by its content, stored re-encoded as a JPEG and shown on the public
 /// profile; anything else is refused with the reason next to the field.
 #[sqlx::test]
