@@ -1,12 +1,105 @@
 //! What cal.com's webhook events change: cancellations, rejections, reschedules and
 //! confirmations made in cal.com, matched to our bookings by cal.com booking uid.
 
-use super::{Services, lifecycle};
+use anyhow::Context;
+
+use super::{Services, lifecycle, lifecycle::CalJob};
 use crate::{
+    config::Secret,
     db::bookings,
-    domain::CancelledBy,
-    integrations::calcom::{WebhookEvent, parse_webhook_time},
+    domain::{BookingStatus, CancelledBy},
+    integrations::{
+        CallError,
+        calcom::{WebhookEvent, parse_webhook_time},
+    },
 };
+
+/// The worker's `cal_confirm` job: the booking was paid, so its cal.com booking is confirmed,
+/// unless cal.com says otherwise. The status is read first, because cal.com answers a bare
+/// 400 to confirming a booking that is already accepted (the interviewer may have accepted it
+/// from cal.com's own email), and re-accepts one that was rejected (its handleConfirmation
+/// checks nothing): a slot released before the payment arrived is never taken back; the
+/// payment is refunded instead (`lifecycle::refund_late_payment`).
+pub async fn confirm_in_calcom(
+    services: &Services,
+    job: &CalJob,
+    key: &Secret,
+) -> anyhow::Result<()> {
+    for _ in 0..2 {
+        let booking = services
+            .calcom
+            .get_booking(&job.uid, key)
+            .await?
+            .context("cal.com does not know the booking")?;
+        match booking.status.as_str() {
+            "accepted" => {
+                bookings::set_cal_confirmed(&services.pool, job.booking_id).await?;
+                return Ok(());
+            }
+            "rejected" | "cancelled" => {
+                tracing::warn!(
+                    booking.id = job.booking_id,
+                    "paid after cal.com released the slot; refunding"
+                );
+                lifecycle::refund_late_payment(services, job.booking_id).await?;
+                return Ok(());
+            }
+            _ => match services.calcom.confirm_booking(&job.uid, key).await {
+                Ok(()) => {
+                    bookings::set_cal_confirmed(&services.pool, job.booking_id).await?;
+                    return Ok(());
+                }
+                // Its status changed between our read and our call: read it again.
+                Err(CallError::Rejected { status: 400, .. }) => continue,
+                Err(err) => return Err(err.into()),
+            },
+        }
+    }
+    anyhow::bail!("cal.com refused to confirm a booking it calls pending")
+}
+
+/// The worker's `cal_decline` job: the hold ran out unpaid, so the slot is released. Nothing
+/// is done if the booking got paid meanwhile (the payment wins: `cal_confirm` follows). A
+/// booking already rejected or cancelled is released already; one the interviewer accepted
+/// in cal.com cannot be declined (400), so it is cancelled.
+pub async fn release_in_calcom(
+    services: &Services,
+    job: &CalJob,
+    key: &Secret,
+) -> anyhow::Result<()> {
+    let ours = bookings::view_by_id(&mut *services.pool.acquire().await?, job.booking_id).await?;
+    if ours.is_some_and(|b| b.status == BookingStatus::Paid) {
+        return Ok(());
+    }
+    let reason = "The slot was not paid for in time, so it has been released.";
+    let status = services
+        .calcom
+        .get_booking(&job.uid, key)
+        .await?
+        .map(|b| b.status);
+    match status.as_deref() {
+        None | Some("rejected" | "cancelled") => {}
+        Some("accepted") => {
+            services
+                .calcom
+                .cancel_booking(&job.uid, reason, key)
+                .await?
+        }
+        Some(_) => match services.calcom.decline_booking(&job.uid, reason, key).await {
+            Ok(()) => {}
+            // Accepted between our read and our call: cancel it instead.
+            Err(CallError::Rejected { status: 400, .. }) => {
+                services
+                    .calcom
+                    .cancel_booking(&job.uid, reason, key)
+                    .await?
+            }
+            Err(err) => return Err(err.into()),
+        },
+    }
+    bookings::set_cal_declined(&services.pool, job.booking_id).await?;
+    Ok(())
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CalEventOutcome {

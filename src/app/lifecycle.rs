@@ -8,6 +8,7 @@
 //! | held/awaiting_payment/expired -> paid | Stripe says paid (webhook, thank-you page, reconciliation) | confirm cal.com booking; customer confirmation email; interviewer notification email |
 //! | held/awaiting_payment -> expired | hold timed out (and no Checkout Session is being opened), the current Checkout Session expired or its payment failed | decline cal.com booking (frees the slot) |
 //! | held/awaiting_payment/paid -> cancelled | cancelled or rejected in cal.com | if paid: refund per policy; customer email |
+//! | paid -> cancelled | the payment arrived after cal.com released the slot (found by the confirm job) | full refund; customer email with a link to book again |
 //! | paid/cancelled -> refunded | Stripe `charge.refunded` | none |
 //!
 //! Each effect has a dedupe key, so repeating a transition (duplicate webhooks, two app
@@ -384,6 +385,42 @@ pub async fn cancel(
         }
         email_customer(services, &mut tx, booking_id, "customer_cancellation").await?;
     }
+    tx.commit().await?;
+    services.work_queued();
+    Ok(true)
+}
+
+/// The payment arrived after cal.com had released the slot (a delayed payment method, say):
+/// the slot is not taken back from whoever may have it now. The booking is cancelled, the
+/// payment refunded in full, and the customer told, with a link to book again.
+pub async fn refund_late_payment(services: &Services, booking_id: i64) -> anyhow::Result<bool> {
+    let mut tx = services.pool.begin().await?;
+    bookings::lock(&mut tx, booking_id).await?;
+    let Some(booking) = bookings::view_by_id(&mut tx, booking_id).await? else {
+        return Ok(false);
+    };
+    if booking.status != BookingStatus::Paid {
+        return Ok(false);
+    }
+    bookings::set_cancelled(
+        &mut tx,
+        booking_id,
+        CancelledBy::Interviewer,
+        Some("The slot was released before the payment arrived."),
+        Some(booking.price),
+    )
+    .await?;
+    bookings::transition(
+        &mut tx,
+        booking_id,
+        &[BookingStatus::Paid],
+        BookingStatus::Cancelled,
+    )
+    .await?;
+    if let Some(payment_intent) = booking.payment_intent_id.as_deref() {
+        queue_refund(&mut tx, &booking, payment_intent, booking.price, true).await?;
+    }
+    email_customer(services, &mut tx, booking_id, "customer_slot_released").await?;
     tx.commit().await?;
     services.work_queued();
     Ok(true)

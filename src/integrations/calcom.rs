@@ -162,6 +162,27 @@ impl CalClient {
     }
 }
 
+impl CalClient {
+    /// Cancels a booking (one that was accepted: declining it would fail).
+    pub async fn cancel_booking(
+        &self,
+        uid: &str,
+        reason: &str,
+        key: &Secret,
+    ) -> Result<(), CallError> {
+        let response = self
+            .request(
+                reqwest::Method::POST,
+                &format!("/bookings/{}/cancel", encode(uid)),
+                key,
+            )
+            .json(&serde_json::json!({ "cancellationReason": reason }))
+            .send()
+            .await?;
+        error_for_status(response).await.map(drop)
+    }
+}
+
 fn encode(segment: &str) -> String {
     form_urlencoded::byte_serialize(segment.as_bytes()).collect()
 }

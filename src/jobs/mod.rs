@@ -12,6 +12,7 @@ use crate::{
         Services,
         accounts::{self, JOB_PASSWORD_RESET, PasswordResetJob},
         booking::close_session,
+        calendar,
         lifecycle::{
             self, CalJob, JOB_CAL_CONFIRM, JOB_CAL_DECLINE, JOB_EMAIL, JOB_STRIPE_REFUND, RefundJob,
         },
@@ -103,36 +104,16 @@ impl Worker {
             JOB_CAL_CONFIRM => {
                 let job: CalJob = parse(payload)?;
                 let key = self.cal_key(job.interviewer_id).await?;
-                self.services
-                    .calcom
-                    .confirm_booking(&job.uid, &key)
+                calendar::confirm_in_calcom(&self.services, &job, &key)
                     .await
-                    .map_err(JobError::from)?;
-                bookings::set_cal_confirmed(&self.services.pool, job.booking_id)
-                    .await
-                    .map_err(JobError::retry)
+                    .map_err(|e| JobError::Retry(format!("{e:#}")))
             }
             JOB_CAL_DECLINE => {
                 let job: CalJob = parse(payload)?;
                 let key = self.cal_key(job.interviewer_id).await?;
-                let reason = "The slot was not paid for in time, so it has been released.";
-                match self
-                    .services
-                    .calcom
-                    .decline_booking(&job.uid, reason, &key)
+                calendar::release_in_calcom(&self.services, &job, &key)
                     .await
-                {
-                    Ok(()) => {}
-                    // Already cancelled or declined in cal.com: the slot is free either way.
-                    Err(CallError::Rejected {
-                        status: 400 | 404 | 409,
-                        ..
-                    }) => {}
-                    Err(err) => return Err(err.into()),
-                }
-                bookings::set_cal_declined(&self.services.pool, job.booking_id)
-                    .await
-                    .map_err(JobError::retry)
+                    .map_err(|e| JobError::Retry(format!("{e:#}")))
             }
             JOB_STRIPE_REFUND => {
                 let job: RefundJob = parse(payload)?;

@@ -733,6 +733,85 @@ async fn abandoned_holds_expire_and_free_the_slot(pool: PgPool) {
     assert_eq!(declined, ["uid-abandoned", "uid-abandoned-checkout"]);
 }
 
+/// The interviewer accepts the request from cal.com's own email before the customer pays:
+/// confirming again would be a bare 400 from cal.com, so the job reads the status first and
+/// is done, with no call and no failed attempt.
+#[sqlx::test]
+async fn an_interviewer_confirming_in_calcom_first_leaves_no_failed_job(pool: PgPool) {
+    let world = World::new(pool).await;
+    let (public_id, session_id) = world.book_and_checkout("uid-accepted-first").await;
+    world.cal.set_status("uid-accepted-first", "accepted");
+    world.pay(&session_id).await;
+    world.drain_jobs().await;
+    assert_eq!(world.status(&public_id).await, "paid");
+    assert!(world.cal.confirmed().is_empty(), "no confirm call");
+    let (attempts, error): (i32, Option<String>) =
+        sqlx::query_as("select attempts, last_error from job where kind = 'cal_confirm'")
+            .fetch_one(&world.app.pool)
+            .await
+            .unwrap();
+    assert_eq!((attempts, error), (1, None), "done at the first attempt");
+    let confirmed: bool = sqlx::query_scalar("select cal_confirmed_at is not null from booking")
+        .fetch_one(&world.app.pool)
+        .await
+        .unwrap();
+    assert!(confirmed);
+}
+
+/// A payment that arrives after the hold ran out and cal.com released the slot (a delayed
+/// payment method): cal.com would re-accept a rejected booking on confirm, so it is not
+/// confirmed; the customer is refunded in full and told, with a way to book again.
+#[sqlx::test]
+async fn a_payment_after_the_slot_was_released_is_refunded_and_never_confirmed(pool: PgPool) {
+    let world = World::new(pool).await;
+    let (public_id, session_id) = world.book_and_checkout("uid-late-payment").await;
+    sqlx::query("update booking set hold_expires_at = now() - interval '1 minute'")
+        .execute(&world.app.pool)
+        .await
+        .unwrap();
+    world.worker.sweep().await.unwrap();
+    world.drain_jobs().await;
+    assert_eq!(world.cal.declined(), ["uid-late-payment"]);
+
+    world.pay(&session_id).await;
+    world.drain_jobs().await;
+    assert!(
+        world.cal.confirmed().is_empty(),
+        "the released slot is not taken back"
+    );
+    assert_eq!(world.status(&public_id).await, "refunded");
+    let refunds = world.stripe.refunds();
+    assert_eq!(refunds.len(), 1);
+    assert_eq!(refunds[0]["amount"], "15000");
+    assert_eq!(refunds[0]["payment_intent"], format!("pi_for_{session_id}"));
+    let mail = world.wait_for_mail(&world.customer_email, 1).await;
+    let subjects: Vec<&str> = mail.iter().filter_map(|m| m["subject"].as_str()).collect();
+    assert!(
+        subjects
+            .iter()
+            .any(|s| s.starts_with("Refunded: your slot")),
+        "{subjects:?}"
+    );
+}
+
+/// Our hold ran out while the interviewer had accepted the request in cal.com: declining an
+/// accepted booking is a 400 there, so the slot is released by cancelling it.
+#[sqlx::test]
+async fn an_accepted_but_unpaid_booking_is_cancelled_in_calcom_when_its_hold_ends(pool: PgPool) {
+    let world = World::new(pool).await;
+    let held = world.book("uid-accepted-unpaid").await;
+    world.cal.set_status("uid-accepted-unpaid", "accepted");
+    sqlx::query("update booking set hold_expires_at = now() - interval '1 minute'")
+        .execute(&world.app.pool)
+        .await
+        .unwrap();
+    world.worker.sweep().await.unwrap();
+    world.drain_jobs().await;
+    assert_eq!(world.status(&held).await, "expired");
+    assert!(world.cal.declined().is_empty());
+    assert_eq!(world.cal.cancelled(), ["uid-accepted-unpaid"]);
+}
+
 #[sqlx::test]
 async fn an_old_session_expiring_does_not_end_a_booking_that_moved_on(pool: PgPool) {
     let world = World::new(pool).await;

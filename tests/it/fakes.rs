@@ -269,6 +269,7 @@ pub struct CalState {
     pub team_keys: Vec<String>,
     pub confirmed: Vec<String>,
     pub declined: Vec<String>,
+    pub cancelled: Vec<String>,
     pub fail_confirms: u32,
     pub down: bool,
     /// Booking lookups (`GET /v2/bookings/{uid}`) that reached the fake.
@@ -346,9 +347,39 @@ async fn cal_confirm(
         s.fail_confirms -= 1;
         return StatusCode::SERVICE_UNAVAILABLE.into_response();
     }
+    // cal.com checks ACCEPTED first and answers a generic 400 (packages/trpc/server/routers/
+    // viewer/bookings/confirm.handler.ts; apps/api/v2/src/filters/trpc-exception.filter.ts
+    // maps BAD_REQUEST to 400). Anything else, REJECTED included, is (re-)accepted:
+    // handleConfirmation.ts updates by id with no status check.
+    if s.bookings
+        .get(&uid)
+        .is_some_and(|b| b["status"] == "accepted")
+    {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"status": "error", "error": {"message": "Bad request"}})),
+        )
+            .into_response();
+    }
     s.confirmed.push(uid.clone());
     if let Some(b) = s.bookings.get_mut(&uid) {
         b["status"] = json!("accepted");
+    }
+    Json(json!({"status": "success"})).into_response()
+}
+
+async fn cal_cancel(
+    State(state): State<Arc<Mutex<CalState>>>,
+    headers: HeaderMap,
+    Path(uid): Path<String>,
+) -> Response {
+    let mut s = state.lock().unwrap();
+    if !cal_authorised(&headers) {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    s.cancelled.push(uid.clone());
+    if let Some(b) = s.bookings.get_mut(&uid) {
+        b["status"] = json!("cancelled");
     }
     Json(json!({"status": "success"})).into_response()
 }
@@ -361,6 +392,17 @@ async fn cal_decline(
     let mut s = state.lock().unwrap();
     if !cal_authorised(&headers) {
         return StatusCode::UNAUTHORIZED.into_response();
+    }
+    // Declining an ACCEPTED booking fails like confirming one (confirm.handler.ts).
+    if s.bookings
+        .get(&uid)
+        .is_some_and(|b| b["status"] == "accepted")
+    {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"status": "error", "error": {"message": "Bad request"}})),
+        )
+            .into_response();
     }
     s.declined.push(uid.clone());
     if let Some(b) = s.bookings.get_mut(&uid) {
@@ -376,6 +418,7 @@ impl FakeCal {
             .route("/v2/bookings/{uid}", get(cal_get))
             .route("/v2/bookings/{uid}/confirm", post(cal_confirm))
             .route("/v2/bookings/{uid}/decline", post(cal_decline))
+            .route("/v2/bookings/{uid}/cancel", post(cal_cancel))
             .route("/v2/event-types/{id}", get(cal_event_type))
             .with_state(state.clone());
         Self {
@@ -443,6 +486,17 @@ impl FakeCal {
             .unwrap()
             .event_types
             .insert(id, event_type);
+    }
+
+    /// The interviewer acts in cal.com itself (its request email, its dashboard).
+    pub fn set_status(&self, uid: &str, status: &str) {
+        if let Some(b) = self.state.lock().unwrap().bookings.get_mut(uid) {
+            b["status"] = json!(status);
+        }
+    }
+
+    pub fn cancelled(&self) -> Vec<String> {
+        self.state.lock().unwrap().cancelled.clone()
     }
 
     pub fn lookups(&self) -> u32 {
