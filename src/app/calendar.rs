@@ -68,10 +68,14 @@ pub async fn release_in_calcom(
     key: &Secret,
 ) -> anyhow::Result<()> {
     let ours = bookings::view_by_id(&mut *services.pool.acquire().await?, job.booking_id).await?;
-    if ours.is_some_and(|b| b.status == BookingStatus::Paid) {
+    if !job.refused_reschedule && ours.is_some_and(|b| b.status == BookingStatus::Paid) {
         return Ok(());
     }
-    let reason = "The slot was not paid for in time, so it has been released.";
+    let reason = if job.refused_reschedule {
+        "This booking can no longer be moved: it starts too soon. The original time stands."
+    } else {
+        "The slot was not paid for in time, so it has been released."
+    };
     let status = services
         .calcom
         .get_booking(&job.uid, key)
@@ -97,7 +101,9 @@ pub async fn release_in_calcom(
             Err(err) => return Err(err.into()),
         },
     }
-    bookings::set_cal_declined(&services.pool, job.booking_id).await?;
+    if !job.refused_reschedule {
+        bookings::set_cal_declined(&services.pool, job.booking_id).await?;
+    }
     Ok(())
 }
 
@@ -119,9 +125,13 @@ pub async fn apply_calcom_event(
     body_sha256: &str,
 ) -> anyhow::Result<CalEventOutcome> {
     let payload = &event.payload;
-    // A reschedule names the booking it replaces; everything else names the booking itself.
+    // A reschedule names the booking it replaces (the organizer's, `BOOKING_RESCHEDULED`; an
+    // attendee's of a booking that requires confirmation, `BOOKING_REQUESTED` with
+    // `rescheduleUid`: cal.com's RegularBookingService.ts); everything else names the booking
+    // itself. A `BOOKING_REQUESTED` without `rescheduleUid` is a new request: nothing of ours.
     let lookup_uid = match event.trigger_event.as_str() {
         "BOOKING_RESCHEDULED" => payload.reschedule_uid.as_deref().or(payload.uid.as_deref()),
+        "BOOKING_REQUESTED" => payload.reschedule_uid.as_deref(),
         _ => payload.uid.as_deref(),
     };
     let Some(uid) = lookup_uid else {
@@ -174,6 +184,20 @@ pub async fn apply_calcom_event(
                         end,
                     )
                     .await?;
+                    CalEventOutcome::Applied
+                }
+                _ => CalEventOutcome::Ignored,
+            }
+        }
+        "BOOKING_REQUESTED" => {
+            let start = payload.start_time.as_deref().and_then(parse_webhook_time);
+            let end = payload.end_time.as_deref().and_then(parse_webhook_time);
+            match (payload.uid.as_deref(), start, end) {
+                (Some(new_uid), Some(start), Some(end)) => {
+                    let outcome =
+                        lifecycle::reschedule_requested(services, booking_id, new_uid, start, end)
+                            .await?;
+                    tracing::info!(booking.id = booking_id, ?outcome, "attendee reschedule");
                     CalEventOutcome::Applied
                 }
                 _ => CalEventOutcome::Ignored,

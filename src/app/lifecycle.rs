@@ -8,6 +8,7 @@
 //! | held/awaiting_payment/expired -> paid | Stripe says paid (webhook, thank-you page, reconciliation) | confirm cal.com booking; customer confirmation email; interviewer notification email |
 //! | held/awaiting_payment -> expired | hold timed out (and no Checkout Session is being opened), the current Checkout Session expired or its payment failed | decline cal.com booking (frees the slot) |
 //! | held/awaiting_payment/paid -> cancelled | cancelled or rejected in cal.com | if paid: refund per policy; customer email |
+//! | (status kept) | an attendee's reschedule request within our policy (`BOOKING_REQUESTED` with `rescheduleUid`): the booking moves to the new uid and time | if paid: confirm the new cal.com booking; customer and interviewer emails |
 //! | paid -> cancelled | the payment arrived after cal.com released the slot (found by the confirm job) | full refund; customer email with a link to book again |
 //! | paid/cancelled -> refunded | Stripe `charge.refunded` | none |
 //!
@@ -34,6 +35,10 @@ pub struct CalJob {
     pub booking_id: i64,
     pub interviewer_id: i64,
     pub uid: String,
+    /// For `cal_decline`: the uid is a reschedule request we refuse, not the booking's own
+    /// (which stays as it is, paid or not).
+    #[serde(default)]
+    pub refused_reschedule: bool,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -109,13 +114,17 @@ async fn queue_email(
         return Ok(());
     };
     let email = emails::render(services, name, booking, to)?;
-    jobs::enqueue(
-        conn,
-        JOB_EMAIL,
-        &format!("email:{name}:{}", booking.booking_id),
-        &email,
-    )
-    .await?;
+    // Once per booking, or per cal.com booking for what a reschedule repeats.
+    let dedupe_key = match name {
+        "customer_rescheduled" | "interviewer_rescheduled" | "customer_reschedule_refused" => {
+            format!(
+                "email:{name}:{}:{}",
+                booking.booking_id, booking.cal_booking_uid
+            )
+        }
+        _ => format!("email:{name}:{}", booking.booking_id),
+    };
+    jobs::enqueue(conn, JOB_EMAIL, &dedupe_key, &email).await?;
     Ok(())
 }
 
@@ -230,6 +239,7 @@ pub async fn mark_paid(
             booking_id,
             interviewer_id: booking.interviewer_id,
             uid: booking.cal_booking_uid.clone(),
+            refused_reschedule: false,
         };
         jobs::enqueue(
             &mut tx,
@@ -318,6 +328,7 @@ pub async fn expire(
         booking_id,
         interviewer_id: booking.interviewer_id,
         uid: booking.cal_booking_uid.clone(),
+        refused_reschedule: false,
     };
     jobs::enqueue(
         &mut tx,
@@ -388,6 +399,105 @@ pub async fn cancel(
     tx.commit().await?;
     services.work_queued();
     Ok(true)
+}
+
+/// What became of an attendee's reschedule request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RescheduleOutcome {
+    /// The booking moved to the new uid and time (for a paid one, the new cal.com booking is
+    /// being confirmed and both sides are emailed).
+    Moved,
+    /// Already done (a redelivered webhook).
+    AlreadyMoved,
+    /// Our policy forbids it: the new request is being declined and the customer told why.
+    Refused,
+    /// Nothing to move (cancelled, expired, refunded).
+    NotMovable,
+}
+
+/// An attendee asked cal.com to move their booking: cal.com created a pending booking
+/// `new_uid` at `starts_at`..`ends_at` (cal.com's `BOOKING_REQUESTED` with `rescheduleUid`).
+/// Our policy: a booking may be moved until `REFUND_WINDOW_HOURS` before its current start,
+/// to a time in the future. No new payment: a paid booking keeps its payment.
+pub async fn reschedule_requested(
+    services: &Services,
+    booking_id: i64,
+    new_uid: &str,
+    starts_at: OffsetDateTime,
+    ends_at: OffsetDateTime,
+) -> anyhow::Result<RescheduleOutcome> {
+    let mut tx = services.pool.begin().await?;
+    bookings::lock(&mut tx, booking_id).await?;
+    let Some(booking) = bookings::view_by_id(&mut tx, booking_id).await? else {
+        return Ok(RescheduleOutcome::NotMovable);
+    };
+    if booking.cal_booking_uid == new_uid {
+        return Ok(RescheduleOutcome::AlreadyMoved);
+    }
+    if !(booking.status.is_unpaid_hold() || booking.status == BookingStatus::Paid) {
+        return Ok(RescheduleOutcome::NotMovable);
+    }
+    let now = OffsetDateTime::now_utc();
+    let window = time::Duration::hours(services.config.booking.refund_window_hours.into());
+    if booking.starts_at - now < window || starts_at <= now {
+        let job = CalJob {
+            booking_id,
+            interviewer_id: booking.interviewer_id,
+            uid: new_uid.to_owned(),
+            refused_reschedule: true,
+        };
+        jobs::enqueue(
+            &mut tx,
+            JOB_CAL_DECLINE,
+            &format!("cal_decline:{booking_id}:{new_uid}"),
+            &job,
+        )
+        .await?;
+        if booking.status == BookingStatus::Paid {
+            email_customer(services, &mut tx, booking_id, "customer_reschedule_refused").await?;
+        }
+        tx.commit().await?;
+        services.work_queued();
+        return Ok(RescheduleOutcome::Refused);
+    }
+    bookings::reschedule(&mut tx, booking_id, new_uid, starts_at, ends_at).await?;
+    if booking.status == BookingStatus::Paid {
+        let job = CalJob {
+            booking_id,
+            interviewer_id: booking.interviewer_id,
+            uid: new_uid.to_owned(),
+            refused_reschedule: false,
+        };
+        jobs::enqueue(
+            &mut tx,
+            JOB_CAL_CONFIRM,
+            &format!("cal_confirm:{booking_id}:{new_uid}"),
+            &job,
+        )
+        .await?;
+        let moved = bookings::view_by_id(&mut tx, booking_id)
+            .await?
+            .context("booking vanished")?;
+        queue_email(
+            services,
+            &mut tx,
+            "customer_rescheduled",
+            &moved,
+            moved.customer_email.as_deref(),
+        )
+        .await?;
+        queue_email(
+            services,
+            &mut tx,
+            "interviewer_rescheduled",
+            &moved,
+            moved.host_email.as_deref(),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    services.work_queued();
+    Ok(RescheduleOutcome::Moved)
 }
 
 /// The payment arrived after cal.com had released the slot (a delayed payment method, say):

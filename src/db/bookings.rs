@@ -704,6 +704,8 @@ pub async fn set_cal_declined(pool: &PgPool, booking_id: i64) -> sqlx::Result<()
     Ok(())
 }
 
+/// The booking now mirrors cal.com booking `new_uid` at a new time; its calendar invites'
+/// sequence goes up and the new cal.com booking is not confirmed yet.
 pub async fn reschedule(
     conn: &mut PgConnection,
     booking_id: i64,
@@ -712,7 +714,9 @@ pub async fn reschedule(
     ends_at: OffsetDateTime,
 ) -> sqlx::Result<()> {
     sqlx::query!(
-        "update booking set cal_booking_uid = $2, starts_at = $3, ends_at = $4 where booking_id = $1",
+        "update booking set cal_booking_uid = $2, starts_at = $3, ends_at = $4,
+                calendar_sequence = calendar_sequence + 1, cal_confirmed_at = null
+         where booking_id = $1",
         booking_id,
         new_uid,
         starts_at,

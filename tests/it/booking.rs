@@ -1061,3 +1061,112 @@ async fn calcom_webhooks_need_a_valid_signature_and_follow_reschedules(pool: PgP
     assert_eq!(uid, "uid-resched-2");
     assert_eq!(start, "2026-12-20 09:00");
 }
+
+/// cal.com's `BOOKING_REQUESTED` for an attendee's reschedule of a booking that requires
+/// confirmation: a new pending booking with a new uid and `rescheduleUid` (cal.com's
+/// RegularBookingService.ts), as the fake would have it.
+fn reschedule_requested(world: &World, new_uid: &str, old_uid: Option<&str>) -> serde_json::Value {
+    let booking = world.cal.state.lock().unwrap().bookings[new_uid].clone();
+    json!({
+        "triggerEvent": "BOOKING_REQUESTED",
+        "createdAt": "2026-11-27T10:00:00.000Z",
+        "payload": {
+            "uid": new_uid, "rescheduleUid": old_uid, "status": "PENDING",
+            "startTime": booking["start"], "endTime": booking["end"],
+            "organizer": {"email": world.host_email},
+        }
+    })
+}
+
+/// An attendee moves a paid booking within our policy: ours follows the new uid and time with
+/// no new payment, the new cal.com booking is confirmed once, both sides are emailed once.
+#[sqlx::test]
+async fn an_attendee_reschedule_moves_the_paid_booking_and_confirms_the_new_time(pool: PgPool) {
+    let world = World::new(pool).await;
+    let (public_id, session_id) = world.book_and_checkout("uid-before-move").await;
+    world.pay(&session_id).await;
+    world.drain_jobs().await;
+    world.cal.add_booking(
+        "uid-after-move",
+        crate::booking_support::EVENT_TYPE_ID,
+        120,
+        "pending",
+        &world.host_email,
+        &world.customer_email,
+    );
+    // A new request of someone else (no rescheduleUid) changes nothing of ours.
+    let unrelated = reschedule_requested(&world, "uid-after-move", None);
+    assert_eq!(world.post_cal_event(&unrelated).await, StatusCode::OK);
+    let event = reschedule_requested(&world, "uid-after-move", Some("uid-before-move"));
+    for _ in 0..2 {
+        assert_eq!(world.post_cal_event(&event).await, StatusCode::OK);
+    }
+    let (uid, status, sequence, hours_ahead): (String, String, i32, f64) = sqlx::query_as(
+        "select cal_booking_uid, status::text, calendar_sequence,
+                (extract(epoch from starts_at - now()) / 3600)::float8 from booking where public_id = $1",
+    )
+    .bind(&public_id)
+    .fetch_one(&world.app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (uid.as_str(), status.as_str(), sequence),
+        ("uid-after-move", "paid", 1)
+    );
+    assert!((119.0..121.0).contains(&hours_ahead), "{hours_ahead}");
+    world.drain_jobs().await;
+    assert_eq!(world.cal.confirmed(), ["uid-before-move", "uid-after-move"]);
+    let moved = |mail: Vec<serde_json::Value>| {
+        mail.iter()
+            .filter(|m| m["subject"].as_str().unwrap_or("").starts_with("Moved:"))
+            .count()
+    };
+    assert_eq!(
+        moved(world.wait_for_mail(&world.customer_email, 2).await),
+        1
+    );
+    assert_eq!(moved(world.wait_for_mail(&world.host_email, 2).await), 1);
+    assert_eq!(world.stripe.session_count(), 1, "no new payment");
+}
+
+/// Inside the notice window a booking cannot be moved: the new request is declined, the
+/// booking keeps its time, and the customer is told why.
+#[sqlx::test]
+async fn a_reschedule_inside_the_notice_window_is_refused(pool: PgPool) {
+    let world = World::new(pool).await;
+    let (public_id, session_id) = world.book_and_checkout("uid-soon").await;
+    world.pay(&session_id).await;
+    world.drain_jobs().await;
+    sqlx::query("update booking set starts_at = now() + interval '5 hours', ends_at = now() + interval '6 hours 30 minutes'")
+        .execute(&world.app.pool)
+        .await
+        .unwrap();
+    world.cal.add_booking(
+        "uid-soon-moved",
+        crate::booking_support::EVENT_TYPE_ID,
+        120,
+        "pending",
+        &world.host_email,
+        &world.customer_email,
+    );
+    let event = reschedule_requested(&world, "uid-soon-moved", Some("uid-soon"));
+    assert_eq!(world.post_cal_event(&event).await, StatusCode::OK);
+    world.drain_jobs().await;
+    let uid: String =
+        sqlx::query_scalar("select cal_booking_uid from booking where public_id = $1")
+            .bind(&public_id)
+            .fetch_one(&world.app.pool)
+            .await
+            .unwrap();
+    assert_eq!(uid, "uid-soon");
+    assert_eq!(world.status(&public_id).await, "paid");
+    assert_eq!(world.cal.declined(), ["uid-soon-moved"]);
+    let mail = world.wait_for_mail(&world.customer_email, 2).await;
+    assert!(
+        mail.iter().any(|m| m["subject"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("Not moved:")),
+        "the customer is told"
+    );
+}
