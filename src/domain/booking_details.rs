@@ -37,6 +37,20 @@ pub struct BookingDetails {
 use super::forms::Limit;
 pub use super::forms::{FieldErrors, clean_text};
 
+/// The name to greet a customer by in emails ("Hi Grace,"): the first word of the name they
+/// gave, or the first word after the comma of "Hopper, Grace". `None` without a name.
+pub fn first_name(name: &str) -> Option<&str> {
+    let given = match name.split_once(',') {
+        Some((_, after)) if !after.trim().is_empty() => after,
+        _ => name,
+    };
+    given
+        .split_whitespace()
+        .next()
+        .map(|word| word.trim_end_matches(','))
+        .filter(|word| !word.is_empty())
+}
+
 /// Keeps a display name for an uploaded file: the last path segment, printable, at most 120
 /// characters.
 pub fn clean_filename(name: &str) -> String {
@@ -228,6 +242,18 @@ mod tests {
                 "technologies"
             ]
         );
+    }
+
+    #[test]
+    fn customers_are_greeted_by_their_first_name() {
+        assert_eq!(first_name("Grace Hopper"), Some("Grace"));
+        assert_eq!(first_name("  Ada   Lovelace "), Some("Ada"));
+        assert_eq!(first_name("Linus"), Some("Linus"));
+        assert_eq!(first_name("Hopper, Grace"), Some("Grace"));
+        assert_eq!(first_name("Mei-Lin Zhao"), Some("Mei-Lin"));
+        assert_eq!(first_name("Hopper,"), Some("Hopper"));
+        assert_eq!(first_name(""), None);
+        assert_eq!(first_name(" , "), None);
     }
 
     #[test]

@@ -238,6 +238,8 @@ struct BookingSummary {
     price: String,
     currency: String,
     hold_expires_at: String,
+    /// The hold's end as a time of day in UTC (the text before ts/local-time.ts localises it).
+    hold_expires_utc: String,
     /// Masked ("a•••@example.com"): whoever holds the link sees the page.
     customer_email: Option<String>,
     resume_filename: Option<String>,
@@ -257,6 +259,7 @@ fn summary(booking: &BookingView) -> BookingSummary {
         price: price_text,
         currency,
         hold_expires_at: when::rfc3339(booking.hold_expires_at),
+        hold_expires_utc: when::format_time_in_zone(booking.hold_expires_at, None),
         customer_email: booking.customer_email.as_deref().map(email::masked),
         resume_filename: booking.resume_filename.clone(),
         interviewer: CardView::from(CardRow {
