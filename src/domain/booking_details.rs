@@ -1,12 +1,22 @@
 //! The customer's details form: limits, validation into [`BookingDetails`], and the resume
-//! check (a real PDF by content, at most 10 MB).
+//! check (a real PDF by content, at most [`MAX_RESUME_MB`] MB).
 
 use super::EmailAddress;
 
 pub const MAX_NAME: Limit = Limit(120);
 pub const MAX_LONG_TEXT: Limit = Limit(4000);
 pub const MAX_TARGET_COMPANIES: Limit = Limit(500);
-pub const MAX_RESUME_BYTES: usize = 10 * 1024 * 1024;
+pub const MAX_RESUME_MB: usize = 10;
+pub const MAX_RESUME_BYTES: usize = MAX_RESUME_MB * 1024 * 1024;
+
+/// What the customer reads when the resume is over the limit. The server stops reading an
+/// upload at the limit, so it knows only "over", never the real size; the browser's check
+/// (ts/upload-progress.ts) shows these same words, from the field's `data-too-large`.
+pub fn resume_too_large() -> String {
+    format!(
+        "This file is over {MAX_RESUME_MB} MB. Please choose a smaller PDF: exporting it again with compressed images usually helps."
+    )
+}
 
 /// The form as submitted, before validation. Unknown fields are never read.
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -153,10 +163,7 @@ pub fn check_resume(bytes: &[u8], content_type: Option<&str>) -> Result<(), Stri
         return Err("The file is empty. Please choose your resume as a PDF.".to_owned());
     }
     if bytes.len() > MAX_RESUME_BYTES {
-        return Err(format!(
-            "The file is {:.1} MB; the limit is 10 MB. Exporting to PDF again with compressed images usually helps.",
-            bytes.len() as f64 / (1024.0 * 1024.0)
-        ));
+        return Err(resume_too_large());
     }
     let declared = content_type
         .unwrap_or("")
@@ -281,12 +288,18 @@ mod tests {
                 .unwrap_err()
                 .contains("another type")
         );
+        // However much more than the limit was sent, the message says "over", not a size.
         let mut big = pdf.clone();
         big.resize(MAX_RESUME_BYTES + 1, b' ');
-        assert!(
-            check_resume(&big, Some("application/pdf"))
-                .unwrap_err()
-                .contains("10 MB")
+        assert_eq!(
+            check_resume(&big, Some("application/pdf")).unwrap_err(),
+            "This file is over 10 MB. Please choose a smaller PDF: exporting it again with compressed images usually helps."
         );
+        big.resize(MAX_RESUME_BYTES + 300 * 1024, b' ');
+        assert_eq!(
+            check_resume(&big, Some("application/pdf")).unwrap_err(),
+            resume_too_large()
+        );
+        assert!(check_resume(&pdf, Some("application/pdf")).is_ok());
     }
 }

@@ -283,6 +283,9 @@ struct Limits {
     long_text: Limit,
     target_companies: Limit,
     resume_mb: usize,
+    resume_bytes: usize,
+    /// The browser's check shows these words too (`data-too-large`), so both say the same.
+    resume_too_large: String,
 }
 
 #[derive(Serialize)]
@@ -374,7 +377,9 @@ fn render_details(
             name: MAX_NAME,
             long_text: MAX_LONG_TEXT,
             target_companies: MAX_TARGET_COMPANIES,
-            resume_mb: booking_details::MAX_RESUME_BYTES / (1024 * 1024),
+            resume_mb: booking_details::MAX_RESUME_MB,
+            resume_bytes: booking_details::MAX_RESUME_BYTES,
+            resume_too_large: booking_details::resume_too_large(),
         },
         refund_window_hours: state.config.booking.refund_window_hours,
     };
@@ -485,7 +490,7 @@ async fn read_details_form(mut multipart: Multipart) -> DetailsSubmission {
 
 fn multipart_message(err: &MultipartError) -> String {
     if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        "The upload is larger than 10 MB. Please choose a smaller PDF.".to_owned()
+        booking_details::resume_too_large()
     } else {
         "The upload was interrupted. Please choose the file and try again.".to_owned()
     }
