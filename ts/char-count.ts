@@ -39,12 +39,12 @@ function parts(control: Counted) {
   };
 }
 
-export function countText(length: number, limit: number): string {
+function countText(length: number, limit: number): string {
   return `${number.format(length)} / ${number.format(limit)} characters`;
 }
 
 /** The words for a paste of `pasted` characters into a field with `room` left of `limit`. */
-export function cutText(pasted: number, room: number, limit: number): string {
+function cutText(pasted: number, room: number, limit: number): string {
   if (room <= 0) {
     return `This field is full (${number.format(limit)} characters), so nothing you pasted was added. Shorten the text to make room.`;
   }

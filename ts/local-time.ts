@@ -60,7 +60,7 @@ function utcOffset(date: Date, timeZone: string): string {
 }
 
 /** `date` in `timeZone` as the server formats it (src/domain/when.rs). */
-export function formatInZone(date: Date, timeZone: string, timeOnly = false): string {
+function formatInZone(date: Date, timeZone: string, timeOnly = false): string {
   const utc = UTC_NAMES.has(timeZone);
   const zone = utc ? "UTC" : timeZone;
   const parts: Record<string, string> = {};

@@ -44,14 +44,11 @@ function resumeProblem(input: HTMLInputElement): string | null {
   return null;
 }
 
-/** The server's words for a resume over the limit (`data-too-large`), so the browser's check
- *  and the server's say the same thing ("This file is over 10 MB. …"). */
+/** The server's words for a resume over the limit (`data-too-large`, from
+ *  booking_details::resume_too_large), so the browser's check and the server's say the same
+ *  thing ("This file is over 10 MB. …"). */
 function tooLarge(input: HTMLInputElement | null): string {
-  const words = input?.dataset["tooLarge"];
-  if (words) return words;
-  const maxBytes = Number(input?.dataset["maxBytes"]);
-  const mb = Number.isFinite(maxBytes) && maxBytes > 0 ? Math.round(maxBytes / (1024 * 1024)) : 10;
-  return `This file is over ${mb} MB. Please choose a smaller PDF: exporting it again with compressed images usually helps.`;
+  return input?.dataset["tooLarge"] || "This file is too large. Please choose a smaller PDF.";
 }
 
 function describedBy(input: HTMLElement, add: string | null, remove: string | null): void {

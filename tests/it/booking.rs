@@ -46,10 +46,10 @@ async fn the_booking_page_embeds_the_interviewers_calendar(pool: PgPool) {
         order,
         [
             "nav.breadcrumb",
-            "header.page-head booking__head",
+            "header.page-head",
             "section.booking__calendar",
             "div.booking-summary booking__who",
-            "aside.booking__aside booking__info",
+            "aside.booking__aside",
         ]
     );
     assert_eq!(
