@@ -62,11 +62,18 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: "desktop", use: { browserName: "chromium", viewport: { width: 1280, height: 800 } } },
-    { name: "phone", use: { ...devices["Pixel 7"], browserName: "chromium" } },
+    // The demo catalogue has no calendars: staff save two first, as on the real site.
+    { name: "calendars", testMatch: /calendars\.setup\.ts$/, use: { browserName: "chromium" } },
+    {
+      name: "desktop",
+      dependencies: ["calendars"],
+      use: { browserName: "chromium", viewport: { width: 1280, height: 800 } },
+    },
+    { name: "phone", dependencies: ["calendars"], use: { ...devices["Pixel 7"], browserName: "chromium" } },
   ],
   webServer: {
-    command: "./target/debug/interview-service",
+    // E2E_SERVER_BINARY: a build elsewhere (another CARGO_TARGET_DIR).
+    command: process.env.E2E_SERVER_BINARY ?? "./target/debug/interview-service",
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
     timeout: 120_000,

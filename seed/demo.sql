@@ -32,7 +32,11 @@ insert into tag (kind, slug, name) values
     ('subject', 'algorithms-data-structures', 'Algorithms & Data Structures'),
     ('subject', 'engineering-management', 'Engineering Management');
 
--- Interviewers. Bios are first person, paragraphs separated by a blank line.
+-- Interviewers. Bios are first person, paragraphs separated by a blank line. None has a
+-- calendar (cal_event_type_id and cal_link are null), so their profiles say "Booking opens
+-- soon": a made-up cal.com link would show cal.com's 404 inside the booking page's embed.
+-- Booking opens once staff or the interviewer save a real cal.com event type in the admin
+-- panel, which checks it with cal.com and derives cal_link from it.
 insert into interviewer
     (slug, name, headline, bio, photo_url, rate_minor, currency, cal_event_type_id, cal_link,
      is_active, is_featured, display_order)
@@ -40,12 +44,12 @@ values
     ('ada-lindqvist', 'Ada Lindqvist',
      'Staff frontend engineer; has sat on hiring loops at two product companies. React, TypeScript and frontend system design.',
      E'I run the interview the way a frontend loop at a product company runs: a practical React and TypeScript exercise in a shared editor, with room to talk about state, accessibility and performance as they come up. For senior and staff candidates I can swap the exercise for a frontend system design question instead, such as a news feed, a rich text editor or a dashboard.\n\nTell me which companies you are aiming for and how far into the process you are, and I will pick a question that fits.\n\nIn the feedback half hour I go through what I wrote down while you worked: where you were clear, where you went quiet, and the two or three things I would practise before the real thing.',
-     null, 15000, 'USD', 1000001, 'ada-lindqvist/practice-interview', true, true, 10),
+     null, 15000, 'USD', null, null, true, true, 10),
 
     ('tomasz-wierzba', 'Tomasz Wierzba',
      'Backend engineer in Go and PostgreSQL; has interviewed backend candidates at a payments company and a freight startup.',
      E'Most of my interviews are backend coding with a design tail: we build a small service in Go (or the language you are interviewing in), then talk about how it behaves when the data no longer fits in memory, when two requests race, or when the database is slow. If you are preparing for a system design round, we can spend the whole hour on one design instead.\n\nMy feedback is direct and specific. I tell you what an interviewer on a real loop would likely write about you, and which habits would move that from "lean hire" to "hire".',
-     null, 18000, 'USD', 1000002, 'tomasz-wierzba/backend-practice', true, true, 20),
+     null, 18000, 'USD', null, null, true, true, 20),
 
     ('nkechi-obiora', 'Nkechi Obiora',
      'Machine learning engineer; has interviewed for ML platform and applied ML roles. Python, model serving and ML system design.',

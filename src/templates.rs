@@ -18,6 +18,8 @@ fn configure(env: &mut Environment<'static>) {
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
+    // `{{ 4000|thousands }}` is "4,000", as the site writes counts (ts/char-count.ts too).
+    env.add_filter("thousands", |n: usize| crate::domain::forms::grouped(n));
 }
 
 impl Templates {

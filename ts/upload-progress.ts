@@ -3,7 +3,8 @@
  * multipart. This module
  * - checks the chosen resume before anything is sent (size from `data-max-bytes`, PDF by type
  *   or name) and, if it fails, shows why under the field and cancels the request; the server
- *   checks again, by content;
+ *   checks again, by content (a file over the limit gets the server's own words, from
+ *   `data-too-large`);
  * - shows the upload's progress (`[data-upload-progress]`) and marks the form aria-busy while
  *   it is sent; once the server answers with Stripe's address (HX-Redirect) it says so and
  *   stays busy while the browser leaves;
@@ -39,12 +40,15 @@ function resumeProblem(input: HTMLInputElement): string | null {
   const looksPdf = file.type === "application/pdf" || file.name.toLowerCase().endsWith(".pdf");
   if (!looksPdf) return "Please choose a PDF file for your resume.";
   if (file.size === 0) return "This file is empty. Please choose your resume as a PDF.";
-  if (Number.isFinite(maxBytes) && maxBytes > 0 && file.size > maxBytes) {
-    const mb = Math.round(maxBytes / (1024 * 1024));
-    const size = (file.size / (1024 * 1024)).toFixed(1);
-    return `This file is ${size} MB; the limit is ${mb} MB. Please choose a smaller PDF.`;
-  }
+  if (Number.isFinite(maxBytes) && maxBytes > 0 && file.size > maxBytes) return tooLarge(input);
   return null;
+}
+
+/** The server's words for a resume over the limit (`data-too-large`, from
+ *  booking_details::resume_too_large), so the browser's check and the server's say the same
+ *  thing ("This file is over 10 MB. …"). */
+function tooLarge(input: HTMLInputElement | null): string {
+  return input?.dataset["tooLarge"] || "This file is too large. Please choose a smaller PDF.";
 }
 
 function describedBy(input: HTMLElement, add: string | null, remove: string | null): void {
@@ -235,7 +239,7 @@ export function initUploadProgress(): void {
     showSendFailed(
       form,
       status === 413
-        ? "The upload is too large. Please choose a PDF under 10 MB. Nothing was charged."
+        ? `${tooLarge(resumeInput(form))} Nothing was charged.`
         : `Something went wrong on our side (error ${status}). Nothing was charged; please try again.`,
     );
   });

@@ -4,7 +4,12 @@
 use serde::Serialize;
 
 use super::Services;
-use crate::{db::bookings::BookingView, domain::when, integrations::mail::OutgoingEmail, paths};
+use crate::{
+    db::bookings::BookingView,
+    domain::{booking_details, when},
+    integrations::mail::OutgoingEmail,
+    paths,
+};
 
 #[derive(Serialize)]
 struct EmailContext<'a> {
@@ -15,6 +20,8 @@ struct EmailContext<'a> {
     interviewer_name: &'a str,
     interviewer_url: String,
     customer_name: &'a str,
+    /// What customer emails greet with: "Hi Grace," ("Hi there," without a name).
+    customer_first_name: &'a str,
     customer_email: &'a str,
     when_customer: String,
     when_utc: String,
@@ -46,6 +53,11 @@ fn context<'a>(services: &'a Services, booking: &'a BookingView) -> EmailContext
         interviewer_name: &booking.interviewer_name,
         interviewer_url: url(paths::interviewer(&booking.interviewer_slug)),
         customer_name: booking.customer_name.as_deref().unwrap_or("there"),
+        customer_first_name: booking
+            .customer_name
+            .as_deref()
+            .and_then(booking_details::first_name)
+            .unwrap_or("there"),
         customer_email: booking.customer_email.as_deref().unwrap_or(""),
         when_customer: when::format_in_zone(
             booking.starts_at,

@@ -1,12 +1,22 @@
 //! The customer's details form: limits, validation into [`BookingDetails`], and the resume
-//! check (a real PDF by content, at most 10 MB).
+//! check (a real PDF by content, at most [`MAX_RESUME_MB`] MB).
 
 use super::EmailAddress;
 
 pub const MAX_NAME: Limit = Limit(120);
 pub const MAX_LONG_TEXT: Limit = Limit(4000);
 pub const MAX_TARGET_COMPANIES: Limit = Limit(500);
-pub const MAX_RESUME_BYTES: usize = 10 * 1024 * 1024;
+pub const MAX_RESUME_MB: usize = 10;
+pub const MAX_RESUME_BYTES: usize = MAX_RESUME_MB * 1024 * 1024;
+
+/// What the customer reads when the resume is over the limit. The server stops reading an
+/// upload at the limit, so it knows only "over", never the real size; the browser's check
+/// (ts/upload-progress.ts) shows these same words, from the field's `data-too-large`.
+pub fn resume_too_large() -> String {
+    format!(
+        "This file is over {MAX_RESUME_MB} MB. Please choose a smaller PDF: exporting it again with compressed images usually helps."
+    )
+}
 
 /// The form as submitted, before validation. Unknown fields are never read.
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -36,6 +46,20 @@ pub struct BookingDetails {
 
 use super::forms::Limit;
 pub use super::forms::{FieldErrors, clean_text};
+
+/// The name to greet a customer by in emails ("Hi Grace,"): the first word of the name they
+/// gave, or the first word after the comma of "Hopper, Grace". `None` without a name.
+pub fn first_name(name: &str) -> Option<&str> {
+    let given = match name.split_once(',') {
+        Some((_, after)) if !after.trim().is_empty() => after,
+        _ => name,
+    };
+    given
+        .split_whitespace()
+        .next()
+        .map(|word| word.trim_end_matches(','))
+        .filter(|word| !word.is_empty())
+}
 
 /// Keeps a display name for an uploaded file: the last path segment, printable, at most 120
 /// characters.
@@ -139,10 +163,7 @@ pub fn check_resume(bytes: &[u8], content_type: Option<&str>) -> Result<(), Stri
         return Err("The file is empty. Please choose your resume as a PDF.".to_owned());
     }
     if bytes.len() > MAX_RESUME_BYTES {
-        return Err(format!(
-            "The file is {:.1} MB; the limit is 10 MB. Exporting to PDF again with compressed images usually helps.",
-            bytes.len() as f64 / (1024.0 * 1024.0)
-        ));
+        return Err(resume_too_large());
     }
     let declared = content_type
         .unwrap_or("")
@@ -231,6 +252,18 @@ mod tests {
     }
 
     #[test]
+    fn customers_are_greeted_by_their_first_name() {
+        assert_eq!(first_name("Grace Hopper"), Some("Grace"));
+        assert_eq!(first_name("  Ada   Lovelace "), Some("Ada"));
+        assert_eq!(first_name("Linus"), Some("Linus"));
+        assert_eq!(first_name("Hopper, Grace"), Some("Grace"));
+        assert_eq!(first_name("Mei-Lin Zhao"), Some("Mei-Lin"));
+        assert_eq!(first_name("Hopper,"), Some("Hopper"));
+        assert_eq!(first_name(""), None);
+        assert_eq!(first_name(" , "), None);
+    }
+
+    #[test]
     fn resumes_are_checked_by_content() {
         let pdf = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n%%EOF\n".to_vec();
         assert!(check_resume(&pdf, Some("application/pdf")).is_ok());
@@ -255,12 +288,18 @@ mod tests {
                 .unwrap_err()
                 .contains("another type")
         );
+        // However much more than the limit was sent, the message says "over", not a size.
         let mut big = pdf.clone();
         big.resize(MAX_RESUME_BYTES + 1, b' ');
-        assert!(
-            check_resume(&big, Some("application/pdf"))
-                .unwrap_err()
-                .contains("10 MB")
+        assert_eq!(
+            check_resume(&big, Some("application/pdf")).unwrap_err(),
+            "This file is over 10 MB. Please choose a smaller PDF: exporting it again with compressed images usually helps."
         );
+        big.resize(MAX_RESUME_BYTES + 300 * 1024, b' ');
+        assert_eq!(
+            check_resume(&big, Some("application/pdf")).unwrap_err(),
+            resume_too_large()
+        );
+        assert!(check_resume(&pdf, Some("application/pdf")).is_ok());
     }
 }

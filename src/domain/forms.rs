@@ -28,6 +28,19 @@ pub fn clean_line(input: &str) -> String {
         .join(" ")
 }
 
+/// A count with thousands separators, as the site writes numbers: "4,000", "12,345".
+pub fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
 /// The longest a field may be, in characters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(transparent)]
@@ -42,8 +55,8 @@ impl Limit {
     pub fn message(self, value: &str) -> String {
         format!(
             "Please keep this under {} characters (it is {}).",
-            self.0,
-            value.chars().count()
+            grouped(self.0),
+            grouped(value.chars().count())
         )
     }
 
@@ -85,6 +98,20 @@ mod tests {
     fn text_is_cleaned_of_control_characters() {
         assert_eq!(clean_text(" a\r\nb\0c\u{7} "), "a\nbc");
         assert_eq!(clean_line(" Ada \n  Alpha "), "Ada Alpha");
+    }
+
+    #[test]
+    fn numbers_are_grouped_in_thousands() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1000), "1,000");
+        assert_eq!(grouped(4000), "4,000");
+        assert_eq!(grouped(20_000), "20,000");
+        assert_eq!(grouped(1_234_567), "1,234,567");
+        assert_eq!(
+            Limit(4000).message(&"x".repeat(4523)),
+            "Please keep this under 4,000 characters (it is 4,523)."
+        );
     }
 
     #[test]

@@ -9,10 +9,8 @@ import { expect, type Page } from "@playwright/test";
 import { mailTo } from "./fakes/inspect";
 import { APP_BASE_URL } from "./fakes/settings";
 import { expectNoAxeViolations, keepScreenshot, test } from "./helpers";
-import { bookAndPay, linkIn, uniqueAddress, waitForMail } from "./journey";
+import { bookAndPay, linkIn, signIn, STAFF_EMAIL, STAFF_PASSWORD, uniqueAddress, waitForMail } from "./journey";
 
-const STAFF_EMAIL = process.env.E2E_STAFF_EMAIL ?? "staff@e2e.test";
-const STAFF_PASSWORD = process.env.E2E_STAFF_PASSWORD ?? "e2e staff passphrase";
 const PASSWORD = "an interviewer passphrase";
 
 /** Desktop works on Ada, the phone on Tomasz: each project owns one interviewer. */
@@ -22,14 +20,6 @@ function interviewerFor(project: string) {
     : { slug: "ada-lindqvist", name: "Ada Lindqvist", newTag: "Elm", newTagSlug: "elm" };
   // (The profile edits happen on a new interviewer's profile: the booking journey relies on
   // Ada's and Tomasz's rates.)
-}
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto("/admin/login");
-  await page.locator("input[name=email]").fill(email);
-  await page.locator("input[name=password]").fill(password);
-  await page.getByRole("button", { name: /Sign in/ }).click();
-  await expect(page).toHaveURL(/\/admin\/bookings/);
 }
 
 async function signOut(page: Page) {

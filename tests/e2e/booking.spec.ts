@@ -14,6 +14,20 @@ import { APP_BASE_URL, STRIPE_BASE_URL } from "./fakes/settings";
 import { expectNoAxeViolations, keepScreenshot, test } from "./helpers";
 
 const BOOK_URL = "/interviewers/ada-lindqvist/book";
+
+// The customer's browser is in New York: the booker double books in the browser's zone, so
+// the pages (localised by ts/local-time.ts) and the emails (src/domain/when.rs) must show
+// the same words for the same slot.
+test.use({ timezoneId: "America/New_York" });
+
+/** The site's one date format in New York: "Friday 4 December 2026, 10:00 (America/New_York, UTC-5)". */
+const NEW_YORK_TIME = /^[A-Z][a-z]+day \d{1,2} [A-Z][a-z]+ \d{4}, \d{2}:\d{2} \(America\/New_York, UTC-[45]\)$/;
+/** The same instant in UTC, the title of a localised time. */
+const UTC_TIME = /^[A-Z][a-z]+day \d{1,2} [A-Z][a-z]+ \d{4}, \d{2}:\d{2} \(UTC\)$/;
+
+/** What the server and the browser both say about a resume over the limit. */
+const TOO_LARGE =
+  "This file is over 10 MB. Please choose a smaller PDF: exporting it again with compressed images usually helps.";
 const DETAILS_PATH = /\/bookings\/([A-Za-z0-9_-]+)\/details$/;
 
 function uniqueAddress(who: string): string {
@@ -82,6 +96,8 @@ test("a customer books, fills in the details, pays and gets the confirmation", a
   const form = detailsForm(page);
   await installCalEmbed(page, { hostEmail });
 
+  let slotOnPage = "";
+
   const { bookingId, uid } = await test.step("pick a time in the calendar", async () => {
     await page.goto(BOOK_URL);
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(/Book a practice interview with Ada Lindqvist/);
@@ -99,6 +115,11 @@ test("a customer books, fills in the details, pays and gets the confirmation", a
 
   await test.step("details with a mistyped email: the error is at the field, the rest is kept", async () => {
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(/Ada Lindqvist/);
+    const slot = page.locator("time[data-local-time]").first();
+    await expect(slot).toHaveText(NEW_YORK_TIME);
+    await expect(slot).toHaveText(/, 10:00 \(/); // the slot picked in the embed, in the browser's zone
+    await expect(slot).toHaveAttribute("title", UTC_TIME);
+    await expect(page.locator("time[data-local-time=time]")).toHaveText(/^\d{2}:\d{2} \(America\/New_York, UTC-[45]\)$/);
     await expectNoAxeViolations(page, "details page");
     await keepScreenshot(page, testInfo, "details");
 
@@ -163,10 +184,11 @@ test("a customer books, fills in the details, pays and gets the confirmation", a
     // It may say "processing" first; it updates by itself.
     await expect(status).toHaveAttribute("data-payment", "confirmed", { timeout: 15_000 });
     await expect(status).toContainText("confirmation email");
-    // Whoever holds the link sees the page: the address is masked.
-    const [local = "", domain = ""] = customer.email.split("@");
-    await expect(status).toContainText(`${local[0]}•••@${domain}`);
+    // Masked: whoever holds the link sees this page (src/web/public/booking.rs).
+    await expect(status).toContainText(`${customer.email.slice(0, 1)}•••@example.com`);
     await expect(status).not.toContainText(customer.email);
+    slotOnPage = (await status.locator("time[data-local-time]").textContent()) ?? "";
+    expect(slotOnPage).toMatch(NEW_YORK_TIME);
     await expectNoAxeViolations(page, "thank-you page");
     await keepScreenshot(page, testInfo, "thanks");
     const deliveries = await stripeDeliveries(sessionId);
@@ -176,6 +198,10 @@ test("a customer books, fills in the details, pays and gets the confirmation", a
   await test.step("the customer and the interviewer get one email each", async () => {
     const [toCustomer] = await expectMail(customer.email, 1);
     expect(toCustomer?.subject).toBe("Confirmed: your practice interview with Ada Lindqvist");
+    // Greeted by first name; the time in the words the pages used (one format everywhere).
+    expect(toCustomer?.text).toMatch(/^Hi Grace,\n/);
+    expect(toCustomer?.html).toContain("<p>Hi Grace,</p>");
+    expect(toCustomer?.text).toContain(`When: ${slotOnPage}\n`);
     const [toInterviewer] = await expectMail(hostEmail, 1);
     expect(toInterviewer?.subject).toMatch(/^New practice interview: Grace Customer/);
     expect(toInterviewer?.text).toContain(background);
@@ -218,6 +244,7 @@ test("the booking page offers a way to book by email when the calendar cannot lo
 });
 
 test("a resume that is not a PDF is refused next to the field, and nothing is charged", async ({ page }, testInfo) => {
+  test.setTimeout(60_000);
   const hostEmail = uniqueAddress("host");
   const customer = { name: "Linus Customer", email: uniqueAddress("customer") };
   await installCalEmbed(page, { hostEmail });
@@ -244,6 +271,15 @@ test("a resume that is not a PDF is refused next to the field, and nothing is ch
   await expect(form.resume).toHaveAttribute("aria-describedby", /\bresume-error\b/);
   await expectNoAxeViolations(page, "details page, resume refused in the browser");
   await keepScreenshot(page, testInfo, "details-resume-error");
+
+  // Over 10 MB: the browser's check says what the server would (it says "over", not a size).
+  const big = Buffer.concat([pdf(), Buffer.alloc(11 * 1024 * 1024, 0x20)]);
+  await form.resume.setInputFiles({ name: "resume.pdf", mimeType: "application/pdf", buffer: big });
+  await expect(resumeError).toHaveText(TOO_LARGE);
+  await expect(form.resume).toHaveAttribute("data-too-large", TOO_LARGE);
+  await form.submit.click();
+  await expect(resumeError).toHaveText(TOO_LARGE);
+  expect(await stripeSessions(bookingId), "nothing sent").toHaveLength(0);
 
   // A file that only claims to be a PDF: the server looks at its content.
   await form.resume.setInputFiles({
@@ -305,4 +341,88 @@ test("coming back from Checkout to change the email leaves one payable session",
   const [calBooking] = await calBookings(hostEmail);
   const calls = await calCalls(calBooking?.uid ?? "");
   expect(calls.filter((c) => c.action === "decline")).toHaveLength(0);
+});
+
+test("long fields count their characters live and say when a paste was cut", async ({ page, context }, testInfo) => {
+  test.setTimeout(60_000);
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: APP_BASE_URL });
+  await installCalEmbed(page, { hostEmail: uniqueAddress("host") });
+  await page.goto(BOOK_URL);
+  await pickSlot(page, { name: "Paste Customer", email: uniqueAddress("customer") });
+  const form = detailsForm(page);
+  const count = (id: string) => page.locator(`#${id}-count`);
+  const status = (id: string) => page.locator(`[data-char-count-for="${id}"] [data-char-count-status]`);
+
+  await expect(count("background")).toHaveText("0 / 4,000 characters");
+  await expect(count("target_companies")).toHaveText("0 / 500 characters");
+  await expect(status("background")).toHaveAttribute("aria-live", "polite");
+
+  // Typing: the count follows at once; screen readers hear it once typing pauses.
+  await form.background.pressSequentially("Backend engineer");
+  await expect(count("background")).toHaveText("16 / 4,000 characters");
+  await expect(status("background")).toHaveText("16 / 4,000 characters");
+
+  // A 20,000-character paste into a field with 4,000 characters of room left in it.
+  const pasted = "Ten years of distributed systems. ".repeat(600).slice(0, 20_000);
+  await page.evaluate((text) => navigator.clipboard.writeText(text), pasted);
+  await form.background.fill("");
+  await expect(count("background")).toHaveText("0 / 4,000 characters");
+  await form.background.focus();
+  await page.keyboard.press("ControlOrMeta+V");
+  await expect(form.background).toHaveValue(pasted.slice(0, 4000));
+  await expect(count("background")).toHaveText("4,000 / 4,000 characters");
+  const cut =
+    "Only the first 4,000 of the 20,000 characters you pasted fit (the limit is 4,000), so the rest was cut off. Shorten the text and paste it again.";
+  await expect(page.locator("#background-cut")).toHaveText(cut);
+  await expect(status("background")).toHaveText(cut);
+  await expect(form.background).toHaveAttribute("aria-describedby", "background-hint background-count background-cut");
+  await expectNoAxeViolations(page, "details page, a paste cut");
+  await keepScreenshot(page, testInfo, "details-paste-cut");
+
+  // A one-line field with some text in it already: the room left is what counts.
+  await form.targetCompanies.fill("Series B startups, ");
+  await expect(count("target_companies")).toHaveText("19 / 500 characters");
+  await page.evaluate(() => navigator.clipboard.writeText("Hooli, ".repeat(100)));
+  await form.targetCompanies.focus();
+  await page.keyboard.press("End");
+  await page.keyboard.press("ControlOrMeta+V");
+  await expect(count("target_companies")).toHaveText("500 / 500 characters");
+  await expect(page.locator("#target_companies-cut")).toHaveText(
+    "Only the first 481 of the 700 characters you pasted fit (the limit is 500), so the rest was cut off. Shorten the text and paste it again.",
+  );
+  // A paste that fits clears the warning.
+  await form.targetCompanies.fill("");
+  await page.evaluate(() => navigator.clipboard.writeText("Large tech companies"));
+  await form.targetCompanies.focus();
+  await page.keyboard.press("ControlOrMeta+V");
+  await expect(count("target_companies")).toHaveText("20 / 500 characters");
+  await expect(page.locator("#target_companies-cut")).toHaveCount(0);
+
+  // The counts survive the form coming back with errors (htmx swaps it in): the focus field
+  // is still empty.
+  await form.submit.click();
+  await expect(form.focus).toHaveAttribute("aria-invalid", "true");
+  await expect(count("background")).toHaveText("4,000 / 4,000 characters");
+  await expect(count("target_companies")).toHaveText("20 / 500 characters");
+});
+
+test.describe("on a phone", () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test("the calendar starts within the first screen, the summary after it", async ({ page }, testInfo) => {
+    await installCalEmbed(page, { hostEmail: uniqueAddress("host") });
+    await page.goto(BOOK_URL);
+    const calendar = page.locator("#cal-embed");
+    await expect(booker(page).getByRole("button", { name: "10:00" })).toBeVisible();
+    const box = await calendar.boundingBox();
+    expect(box, "the calendar container").toBeTruthy();
+    expect(box?.y ?? Infinity, "the calendar's top is on the first screen").toBeLessThan(844 - 200);
+    // Without scrolling, the first slot is there to tap.
+    expect(await page.evaluate(() => window.scrollY)).toBe(0);
+    await expect(booker(page).getByRole("button", { name: "10:00" })).toBeInViewport();
+    const summary = await page.getByTestId("booking-summary").boundingBox();
+    expect(summary?.y ?? 0, "who and how much follow the calendar").toBeGreaterThan(box?.y ?? Infinity);
+    await expectNoAxeViolations(page, "booking page on a phone");
+    await keepScreenshot(page, testInfo, "book-phone-390");
+  });
 });

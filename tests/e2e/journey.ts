@@ -7,6 +7,19 @@ import { expect, type Page } from "@playwright/test";
 import { installCalEmbed } from "./fakes/cal-embed";
 import { mailTo } from "./fakes/inspect";
 
+/** The staff account `make test-e2e` creates (create-staff). */
+export const STAFF_EMAIL = process.env.E2E_STAFF_EMAIL ?? "staff@e2e.test";
+export const STAFF_PASSWORD = process.env.E2E_STAFF_PASSWORD ?? "e2e staff passphrase";
+
+/** Signs in to the admin panel and lands on the bookings page. */
+export async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.goto("/admin/login");
+  await page.locator("input[name=email]").fill(email);
+  await page.locator("input[name=password]").fill(password);
+  await page.getByRole("button", { name: /Sign in/ }).click();
+  await expect(page).toHaveURL(/\/admin\/bookings/);
+}
+
 export function uniqueAddress(who: string): string {
   return `e2e-${who}-${randomBytes(6).toString("hex")}@example.com`;
 }

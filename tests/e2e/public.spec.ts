@@ -1,5 +1,6 @@
 // The public site as a visitor meets it: homepage, listing, filters, modal, profile, 404.
-// Runs against the demo catalogue (seed/demo.sql).
+// Runs against the demo catalogue (seed/demo.sql), after the `calendars` setup opened booking
+// for Ada and Tomasz (calendars.setup.ts); everyone else has no calendar.
 import { expect } from "@playwright/test";
 
 import { expectNoAxeViolations, keepScreenshot, openFilters, test } from "./helpers";
@@ -107,6 +108,26 @@ test("a profile has its own full page", async ({ page }, testInfo) => {
   );
   await expectNoAxeViolations(page, "profile page");
   await keepScreenshot(page, testInfo, "profile");
+});
+
+test("a profile without a calendar says booking opens soon, with no Book button", async ({ page }, testInfo) => {
+  // Nkechi has no cal.com event type (the demo catalogue gives nobody one).
+  await page.goto("/interviewers/nkechi-obiora");
+  const main = page.getByRole("main");
+  await expect(main.getByTestId("booking-soon")).toHaveText("Booking opens soon");
+  await expect(main.getByRole("link", { name: /Book an interview/ })).toHaveCount(0);
+  await expect(main.getByRole("link", { name: "hello@508.dev" })).toHaveAttribute("href", /^mailto:hello@508\.dev/);
+  await expectNoAxeViolations(page, "profile page, booking opens soon");
+  await keepScreenshot(page, testInfo, "profile-booking-soon");
+
+  await page.goto("/interviewers");
+  await page.locator("[data-testid=card-name]", { hasText: "Nkechi Obiora" }).click();
+  const dialog = page.locator("dialog#interviewer-dialog");
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByTestId("booking-soon")).toHaveText("Booking opens soon");
+  await expect(dialog.getByRole("link", { name: /Book an interview/ })).toHaveCount(0);
+  await expect(dialog.getByRole("link", { name: "Open full profile" })).toBeVisible();
+  await expectNoAxeViolations(page, "profile modal, booking opens soon");
 });
 
 test("unknown profiles get a helpful 404 page", async ({ page }, testInfo) => {

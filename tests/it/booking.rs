@@ -1,6 +1,7 @@
 //! The booking flow end to end over HTTP: cal.com verification, details and resume, Stripe
 //! Checkout, webhooks (signed with the real schemes), the outbox, faults.
 
+use interview_service::domain::when;
 use reqwest::StatusCode;
 use serde_json::json;
 use sqlx::PgPool;
@@ -29,6 +30,31 @@ async fn the_booking_page_embeds_the_interviewers_calendar(pool: PgPool) {
     assert!(
         page.body.contains("24 hours"),
         "the cancellation policy is stated"
+    );
+    // In reading order (a phone's layout): heading, the calendar, then who and how much.
+    let html = page.html();
+    let page_box = scraper::Selector::parse(".booking--book").unwrap();
+    let order: Vec<String> = html
+        .select(&page_box)
+        .next()
+        .expect("the booking page")
+        .children()
+        .filter_map(scraper::ElementRef::wrap)
+        .map(|e| e.value().name().to_owned() + "." + e.value().attr("class").unwrap_or(""))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "nav.breadcrumb",
+            "header.page-head",
+            "section.booking__calendar",
+            "div.booking-summary booking__who",
+            "aside.booking__aside",
+        ]
+    );
+    assert_eq!(
+        page.count("[data-testid=calendar-section] > #cal-embed[data-cal-embed]"),
+        1
     );
 }
 
@@ -268,6 +294,118 @@ async fn the_details_page_shows_the_slot_price_and_this_interviewers_tags(pool: 
 }
 
 #[sqlx::test]
+async fn each_long_field_states_its_limit_in_a_live_counter(pool: PgPool) {
+    let world = World::new(pool).await;
+    let public_id = world.book("uid-counters").await;
+    let page = world
+        .app
+        .get(&format!("/bookings/{public_id}/details"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    for (field, limit, hint) in [
+        ("background", "4000", "Up to 4,000 characters."),
+        ("interview_focus", "4000", "Up to 4,000 characters."),
+        ("target_companies", "500", "Up to 500 characters."),
+        ("extra_information", "4000", "Up to 4,000 characters."),
+    ] {
+        let control = format!("[name={field}][data-char-count]");
+        assert_eq!(page.attrs(&control, "maxlength"), [limit], "{field}");
+        // Without JavaScript the limit is stated; ts/char-count.ts turns it into the count.
+        assert_eq!(
+            page.texts(&format!("[data-char-count-for={field}] > #{field}-count")),
+            [hint],
+            "{field}"
+        );
+        assert_eq!(
+            page.attrs(
+                &format!("[data-char-count-for={field}] > [data-char-count-status]"),
+                "aria-live"
+            ),
+            ["polite"],
+            "{field}"
+        );
+        let described = page.attrs(&control, "aria-describedby");
+        assert_eq!(
+            described,
+            [format!("{field}-hint {field}-count")],
+            "the count describes {field}"
+        );
+    }
+    // Short fields have no counter.
+    assert_eq!(
+        page.count("[name=name][data-char-count], [name=email][data-char-count]"),
+        0
+    );
+    assert_eq!(page.count("[data-char-count-for]"), 4);
+}
+
+#[sqlx::test]
+async fn the_details_summary_card_is_the_first_thing_in_the_sidebar(pool: PgPool) {
+    let world = World::new(pool).await;
+    let public_id = world.book("uid-summary").await;
+    let page = world
+        .app
+        .get(&format!("/bookings/{public_id}/details"))
+        .await;
+    let html = page.html();
+    let layout = scraper::Selector::parse(".booking__layout").unwrap();
+    let layout = html.select(&layout).next().expect("the two-column layout");
+    let columns: Vec<_> = layout
+        .children()
+        .filter_map(scraper::ElementRef::wrap)
+        .map(|e| e.value().attr("class").unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(
+        columns,
+        ["booking__main", "booking__aside"],
+        "form, then sidebar"
+    );
+    let aside = scraper::Selector::parse("aside[data-testid=booking-aside]").unwrap();
+    let aside = html.select(&aside).next().expect("the sidebar");
+    let first = aside
+        .children()
+        .find_map(scraper::ElementRef::wrap)
+        .expect("a first child");
+    assert_eq!(first.value().attr("data-testid"), Some("booking-summary"));
+    assert_eq!(first.value().attr("class"), Some("booking-summary"));
+    assert_eq!(
+        page.texts("[data-testid=booking-aside] > :first-child .booking-summary__name"),
+        ["Ines Interviewer"]
+    );
+}
+
+#[sqlx::test]
+async fn the_details_page_writes_times_in_the_one_format(pool: PgPool) {
+    let world = World::new(pool).await;
+    let public_id = world.book("uid-times").await;
+    let (starts_at, hold_expires_at): (time::OffsetDateTime, time::OffsetDateTime) =
+        sqlx::query_as("select starts_at, hold_expires_at from booking where public_id = $1")
+            .bind(&public_id)
+            .fetch_one(&world.app.pool)
+            .await
+            .unwrap();
+    let page = world
+        .app
+        .get(&format!("/bookings/{public_id}/details"))
+        .await;
+    // The text before ts/local-time.ts puts it in the reader's zone, in the same shape.
+    let slot = when::format_in_zone(starts_at, None);
+    assert!(slot.ends_with(" (UTC)"), "{slot}");
+    assert_eq!(
+        page.texts("time[data-local-time]:not([data-local-time=time])"),
+        [slot]
+    );
+    assert_eq!(
+        page.texts("time[data-local-time=time]"),
+        [when::format_time_in_zone(hold_expires_at, None)]
+    );
+    assert_eq!(
+        page.attrs("time[data-local-time=time]", "datetime"),
+        [when::rfc3339(hold_expires_at)]
+    );
+}
+
+#[sqlx::test]
 async fn invalid_details_are_explained_next_to_their_fields_and_kept(pool: PgPool) {
     let world = World::new(pool).await;
     let public_id = world.book("uid-invalid").await;
@@ -302,6 +440,9 @@ async fn invalid_details_are_explained_next_to_their_fields_and_kept(pool: PgPoo
     assert_eq!(world.stripe.session_count(), 0);
 }
 
+/// What the server and the browser both say about a resume over the limit.
+const TOO_LARGE: &str = "This file is over 10 MB. Please choose a smaller PDF: exporting it again with compressed images usually helps.";
+
 #[sqlx::test]
 async fn bad_resumes_are_refused_by_content_and_nothing_is_stored(pool: PgPool) {
     let world = World::new(pool).await;
@@ -317,7 +458,8 @@ async fn bad_resumes_are_refused_by_content_and_nothing_is_stored(pool: PgPool) 
             "not a PDF",
         ),
         ("resume.pdf", "application/pdf", Vec::new(), "empty"),
-        ("resume.pdf", "application/pdf", eleven_mb, "10 MB"),
+        // The server stops reading at the limit: it says "over 10 MB", never a made-up size.
+        ("resume.pdf", "application/pdf", eleven_mb, TOO_LARGE),
         ("resume.png", "image/png", pdf(), "PDF"),
     ];
     for (filename, content_type, bytes, message) in cases {
@@ -336,6 +478,14 @@ async fn bad_resumes_are_refused_by_content_and_nothing_is_stored(pool: PgPool) 
         assert!(
             error.len() == 1 && error[0].contains(message),
             "{message}: {error:?}"
+        );
+        if message == TOO_LARGE {
+            assert_eq!(error, [TOO_LARGE], "the whole message, exactly");
+        }
+        // The browser's own check (ts/upload-progress.ts) shows the same words.
+        assert_eq!(
+            page.attrs("input[type=file][name=resume]", "data-too-large"),
+            [TOO_LARGE]
         );
         assert_eq!(
             page.attrs("input[name=email]", "value"),
@@ -479,8 +629,30 @@ async fn payment_confirms_the_slot_and_emails_both_sides_once(pool: PgPool) {
     assert!(subject.contains("Ines Interviewer"), "{subject}");
     let text = customer[0]["text"].as_str().unwrap();
     assert!(
-        text.contains("America/New_York"),
-        "time in the customer's zone: {text}"
+        text.starts_with("Hi Ada,\n"),
+        "greeted by first name: {text}"
+    );
+    let html = customer[0]["html"].as_str().unwrap();
+    assert!(html.contains("<p>Hi Ada,</p>"), "{html}");
+    assert!(!text.contains("Ada Customer") && !html.contains("Ada Customer"));
+    let starts_at: time::OffsetDateTime =
+        sqlx::query_scalar("select starts_at from booking where public_id = $1")
+            .bind(&public_id)
+            .fetch_one(&world.app.pool)
+            .await
+            .unwrap();
+    let when_customer = when::format_in_zone(starts_at, Some("America/New_York"));
+    assert!(
+        when_customer.contains("(America/New_York, UTC-"),
+        "{when_customer}"
+    );
+    assert!(
+        text.contains(&format!("When: {when_customer}\n")),
+        "time in the customer's zone, in the one format: {text}"
+    );
+    assert!(
+        text.contains(&format!("({})", when::format_in_zone(starts_at, None))),
+        "and in UTC: {text}"
     );
     assert!(
         text.contains("money back") || text.contains("refund"),
@@ -978,6 +1150,15 @@ async fn an_interviewer_cancelling_a_paid_booking_refunds_it_in_full(pool: PgPoo
             .any(|m| m["text"].as_str().unwrap().contains("$150")),
         "the email says what is refunded"
     );
+    for mail in &cancellation {
+        let text = mail["text"].as_str().unwrap();
+        assert!(text.starts_with("Hi Ada,\n"), "{}: {text}", mail["subject"]);
+        assert!(
+            mail["html"].as_str().unwrap().contains("<p>Hi Ada,</p>"),
+            "{}",
+            mail["subject"]
+        );
+    }
 }
 
 /// cal.com's `BOOKING_REJECTED` carries its reason as `rejectionReason` (cal.com's

@@ -299,6 +299,85 @@ async fn a_profile_is_a_full_page_or_the_modal_body(pool: PgPool) {
 }
 
 #[sqlx::test]
+async fn a_profile_without_a_calendar_says_booking_opens_soon_instead_of_a_button(pool: PgPool) {
+    small_catalogue(&pool).await; // Ada has no calendar, Cy has one
+    let app = spawn_app(pool).await;
+
+    for page in [
+        app.get("/interviewers/ada-alpha").await,
+        app.get_htmx("/interviewers/ada-alpha").await,
+    ] {
+        assert_eq!(page.status, StatusCode::OK);
+        assert_eq!(
+            page.texts(".profile__actions [data-testid=booking-soon]"),
+            ["Booking opens soon"]
+        );
+        assert_eq!(
+            page.count("a[href='/interviewers/ada-alpha/book']"),
+            0,
+            "no button leading to \"not open yet\""
+        );
+        assert_eq!(page.count(".profile__actions a.button--accent"), 0);
+        assert_eq!(
+            page.attrs(".profile__notice a", "href"),
+            ["mailto:hello@508.dev?subject=Booking%20with%20Ada%20Alpha"],
+            "a way to book anyway"
+        );
+    }
+    // The modal still leads to the full profile.
+    let modal = app.get_htmx("/interviewers/ada-alpha").await;
+    assert_eq!(
+        modal.texts(".profile__actions a.button--secondary"),
+        ["Open full profile"]
+    );
+
+    for page in [
+        app.get("/interviewers/cy-gamma").await,
+        app.get_htmx("/interviewers/cy-gamma").await,
+    ] {
+        assert_eq!(
+            page.texts(".profile__actions a.button--accent"),
+            ["Book an interview with Cy Gamma"]
+        );
+        assert_eq!(
+            page.count("[data-testid=booking-soon], .profile__notice"),
+            0
+        );
+    }
+    // Cards have no Book button, bookable or not: only the link to the profile.
+    let listing = app.get("/interviewers").await;
+    assert_eq!(
+        listing.count("[data-testid=interviewer-card] a[href$='/book']"),
+        0
+    );
+}
+
+#[sqlx::test]
+async fn the_demo_catalogue_points_at_no_made_up_calendar(pool: PgPool) {
+    assert!(
+        interview_service::db::seed::seed_demo_if_empty(&pool)
+            .await
+            .unwrap()
+    );
+    let with_calendar: i64 = sqlx::query_scalar(
+        "select count(*) from interviewer where cal_link is not null or cal_event_type_id is not null",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(with_calendar, 0, "no cal.com link that 404s in the embed");
+    let app = spawn_app(pool).await;
+    let page = app.get("/interviewers/ada-lindqvist").await;
+    assert_eq!(
+        page.texts("[data-testid=booking-soon]"),
+        ["Booking opens soon"]
+    );
+    let book = app.get("/interviewers/ada-lindqvist/book").await;
+    assert_eq!(book.count("[data-cal-embed]"), 0);
+    assert_eq!(book.count("[data-testid=booking-closed]"), 1);
+}
+
+#[sqlx::test]
 async fn unknown_hidden_and_malformed_profiles_are_404_pages(pool: PgPool) {
     small_catalogue(&pool).await;
     let app = spawn_app(pool).await;

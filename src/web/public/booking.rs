@@ -238,6 +238,8 @@ struct BookingSummary {
     price: String,
     currency: String,
     hold_expires_at: String,
+    /// The hold's end as a time of day in UTC (the text before ts/local-time.ts localises it).
+    hold_expires_utc: String,
     /// Masked ("a•••@example.com"): whoever holds the link sees the page.
     customer_email: Option<String>,
     resume_filename: Option<String>,
@@ -257,6 +259,7 @@ fn summary(booking: &BookingView) -> BookingSummary {
         price: price_text,
         currency,
         hold_expires_at: when::rfc3339(booking.hold_expires_at),
+        hold_expires_utc: when::format_time_in_zone(booking.hold_expires_at, None),
         customer_email: booking.customer_email.as_deref().map(email::masked),
         resume_filename: booking.resume_filename.clone(),
         interviewer: CardView::from(CardRow {
@@ -280,6 +283,9 @@ struct Limits {
     long_text: Limit,
     target_companies: Limit,
     resume_mb: usize,
+    resume_bytes: usize,
+    /// The browser's check shows these words too (`data-too-large`), so both say the same.
+    resume_too_large: String,
 }
 
 #[derive(Serialize)]
@@ -371,7 +377,9 @@ fn render_details(
             name: MAX_NAME,
             long_text: MAX_LONG_TEXT,
             target_companies: MAX_TARGET_COMPANIES,
-            resume_mb: booking_details::MAX_RESUME_BYTES / (1024 * 1024),
+            resume_mb: booking_details::MAX_RESUME_MB,
+            resume_bytes: booking_details::MAX_RESUME_BYTES,
+            resume_too_large: booking_details::resume_too_large(),
         },
         refund_window_hours: state.config.booking.refund_window_hours,
     };
@@ -482,7 +490,7 @@ async fn read_details_form(mut multipart: Multipart) -> DetailsSubmission {
 
 fn multipart_message(err: &MultipartError) -> String {
     if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        "The upload is larger than 10 MB. Please choose a smaller PDF.".to_owned()
+        booking_details::resume_too_large()
     } else {
         "The upload was interrupted. Please choose the file and try again.".to_owned()
     }

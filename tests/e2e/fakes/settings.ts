@@ -18,8 +18,10 @@ export const CALCOM_WEBHOOK_SECRET = "cal_whsec_e2e";
 export const CALCOM_EMBED_ORIGIN = "http://cal.embed.test";
 
 /**
- * The cal.com event types the fake account owns, by cal link, as the demo seed
- * (seed/demo.sql) points at them. Both require confirmation, so new bookings are pending.
+ * The cal.com event types the fake account owns, by cal link. The demo seed (seed/demo.sql)
+ * gives nobody a calendar; the `calendars` setup (calendars.setup.ts) has staff save these
+ * for Ada and Tomasz in the admin panel, which looks them up here and derives the cal link.
+ * Both require confirmation, so new bookings are pending.
  */
 export const CAL_EVENT_TYPES: Record<string, { id: number; title: string; lengthInMinutes: number }> = {
   "ada-lindqvist/practice-interview": { id: 1000001, title: "Practice interview", lengthInMinutes: 90 },

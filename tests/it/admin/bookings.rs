@@ -51,6 +51,15 @@ async fn acknowledging_emails_the_customer_once(pool: PgPool) {
             .unwrap()
             .contains("Bring a notepad.")
     );
+    // Customers are greeted by their first name.
+    let text = emails[0]["text"].as_str().unwrap();
+    assert!(text.starts_with("Hi Carla,\n"), "{text}");
+    assert!(
+        emails[0]["html"]
+            .as_str()
+            .unwrap()
+            .contains("<p>Hi Carla,</p>")
+    );
     let page = p.a.get(&format!("/admin/bookings/{}", p.booking_a)).await;
     assert_eq!(
         page.count("[data-testid=acknowledge]"),
@@ -80,6 +89,16 @@ async fn staff_refund_under_the_guarantee(pool: PgPool) {
         .await
         .unwrap();
     assert_eq!(kinds, ["stripe_refund", "email"]);
+    let email: serde_json::Value =
+        sqlx::query_scalar("select payload from job where kind = 'email'")
+            .fetch_one(&p.app.pool)
+            .await
+            .unwrap();
+    assert!(
+        email["text"].as_str().unwrap().starts_with("Hi Carla,\n"),
+        "{email}"
+    );
+    assert!(email["html"].as_str().unwrap().contains("<p>Hi Carla,</p>"));
     let again = p.staff.post_form(&path, &[("reason", "Twice")]).await;
     assert_eq!(again.status, StatusCode::CONFLICT, "not twice");
 }
