@@ -30,7 +30,8 @@ interface CalInlineOptions {
 
 interface CalUiOptions {
   hideEventTypeDetails?: boolean;
-  styles?: { branding?: { brandColor?: string } };
+  /** CSS variables of the booker per theme (`styles` is deprecated: embed-core logs it). */
+  cssVarsPerTheme?: { light?: Record<string, string>; dark?: Record<string, string> };
 }
 
 /** `e.detail.data` of the events used here; only what is read. */
@@ -108,7 +109,8 @@ class CalEmbed {
       calLink: link,
       config: { layout: "month_view", theme: prefersDark() ? "dark" : "light" },
     });
-    cal("ui", { hideEventTypeDetails: false, styles: { branding: { brandColor: brandColor() } } });
+    const brand = { "cal-brand": brandColor() };
+    cal("ui", { hideEventTypeDetails: false, cssVarsPerTheme: { light: brand, dark: brand } });
     cal("on", { action: "linkReady", callback: () => this.ready() });
     cal("on", {
       action: "linkFailed",
@@ -150,7 +152,7 @@ class CalEmbed {
     this.phase = "ready";
     this.clearTimer();
     this.root.hidden = false;
-    this.root.classList.add("cal-embed--ready");
+    this.root.classList.add("calendar-frame--ready");
     this.part("[data-cal-loading]")?.setAttribute("hidden", "");
     this.part("[data-cal-error]")?.setAttribute("hidden", "");
   }

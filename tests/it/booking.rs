@@ -56,6 +56,10 @@ async fn the_booking_page_embeds_the_interviewers_calendar(pool: PgPool) {
         page.count("[data-testid=calendar-section] > #cal-embed[data-cal-embed]"),
         1
     );
+    // cal.com names its own iframe `cal-embed`: our box must not carry that class, or its
+    // border and min-height also land on the frame.
+    assert_eq!(page.count(".cal-embed, .cal-embed__loading"), 0);
+    assert_eq!(page.count("#cal-embed.calendar-frame"), 1);
 }
 
 #[sqlx::test]
