@@ -385,15 +385,22 @@ pub async fn open_checkout(
     let deadline = tokio::time::Instant::now() + CHECKOUT_WAIT;
     let mut details_saved = false;
     loop {
-        let (booking, attempt, previous, fingerprint) = match claim_checkout(
+        let mut replaced_resume = None;
+        let claim = claim_checkout(
             services,
             booking_id,
             details,
             resume,
             &mut details_saved,
+            &mut replaced_resume,
         )
-        .await?
-        {
+        .await?;
+        // Storage keeps only what bookings reference: the replaced resume goes once the
+        // claim that replaced it has committed.
+        if let Some(old) = replaced_resume {
+            discard_upload(services, &old).await;
+        }
+        let (booking, attempt, previous, fingerprint) = match claim {
             Claim::Done(outcome) => return Ok(outcome),
             Claim::Wait => {
                 if tokio::time::Instant::now() >= deadline {
@@ -502,6 +509,7 @@ async fn claim_checkout(
     details: &BookingDetails,
     resume: Option<&ResumeUpload<'_>>,
     details_saved: &mut bool,
+    replaced_resume: &mut Option<String>,
 ) -> anyhow::Result<Claim> {
     let mut tx = services.pool.begin().await?;
     if !bookings::try_lock(&mut tx, booking_id).await? {
@@ -518,33 +526,13 @@ async fn claim_checkout(
         }
         return Ok(Claim::Done(DetailsOutcome::Closed(Box::new(booking))));
     }
-    let mut replaced_resume = None;
     if !*details_saved {
         bookings::save_details(&mut tx, booking_id, details, resume).await?;
         *details_saved = true;
         if resume.is_some() {
-            replaced_resume = booking.resume_key.clone();
+            // Set only on the way out through a commit: an error rolls the save back.
+            *replaced_resume = booking.resume_key.clone();
         }
-    }
-    let booking = match replaced_resume {
-        // Storage keeps only what bookings reference: the replaced resume goes once the new
-        // one is committed.
-        Some(old) => {
-            tx.commit().await?;
-            discard_upload(services, &old).await;
-            tx = services.pool.begin().await?;
-            if !bookings::try_lock(&mut tx, booking_id).await? {
-                return Ok(Claim::Wait);
-            }
-            bookings::view_by_id(&mut tx, booking_id)
-                .await?
-                .ok_or_else(|| anyhow::anyhow!("booking vanished"))?
-        }
-        None => booking,
-    };
-    if !booking.status.is_unpaid_hold() {
-        tx.commit().await?;
-        return Ok(Claim::Done(DetailsOutcome::Closed(Box::new(booking))));
     }
     let fingerprint = checkout_fingerprint(&booking, details);
     let now = OffsetDateTime::now_utc();

@@ -349,6 +349,17 @@ pub async fn cancel(
     by: CancelledBy,
     reason: Option<&str>,
 ) -> anyhow::Result<bool> {
+    cancel_and_tell(services, booking_id, by, reason, "customer_cancellation").await
+}
+
+/// [`cancel`], telling a paid booking's customer with the email `customer_email`.
+async fn cancel_and_tell(
+    services: &Services,
+    booking_id: i64,
+    by: CancelledBy,
+    reason: Option<&str>,
+    customer_email: &str,
+) -> anyhow::Result<bool> {
     let mut tx = services.pool.begin().await?;
     bookings::lock(&mut tx, booking_id).await?;
     let Some(booking) = bookings::view_by_id(&mut tx, booking_id).await? else {
@@ -394,7 +405,7 @@ pub async fn cancel(
         {
             queue_refund(&mut tx, &booking, payment_intent, refund, true).await?;
         }
-        email_customer(services, &mut tx, booking_id, "customer_cancellation").await?;
+        email_customer(services, &mut tx, booking_id, customer_email).await?;
     }
     tx.commit().await?;
     services.work_queued();
@@ -504,36 +515,15 @@ pub async fn reschedule_requested(
 /// the slot is not taken back from whoever may have it now. The booking is cancelled, the
 /// payment refunded in full, and the customer told, with a link to book again.
 pub async fn refund_late_payment(services: &Services, booking_id: i64) -> anyhow::Result<bool> {
-    let mut tx = services.pool.begin().await?;
-    bookings::lock(&mut tx, booking_id).await?;
-    let Some(booking) = bookings::view_by_id(&mut tx, booking_id).await? else {
-        return Ok(false);
-    };
-    if booking.status != BookingStatus::Paid {
-        return Ok(false);
-    }
-    bookings::set_cancelled(
-        &mut tx,
+    // Cancelled "by the interviewer" (the calendar's side released the slot): a full refund.
+    cancel_and_tell(
+        services,
         booking_id,
         CancelledBy::Interviewer,
         Some("The slot was released before the payment arrived."),
-        Some(booking.price),
+        "customer_slot_released",
     )
-    .await?;
-    bookings::transition(
-        &mut tx,
-        booking_id,
-        &[BookingStatus::Paid],
-        BookingStatus::Cancelled,
-    )
-    .await?;
-    if let Some(payment_intent) = booking.payment_intent_id.as_deref() {
-        queue_refund(&mut tx, &booking, payment_intent, booking.price, true).await?;
-    }
-    email_customer(services, &mut tx, booking_id, "customer_slot_released").await?;
-    tx.commit().await?;
-    services.work_queued();
-    Ok(true)
+    .await
 }
 
 /// The interviewer confirms they have the customer's information: the customer is told once.

@@ -131,16 +131,27 @@ impl CalClient {
         envelope.data.try_into().map(Some)
     }
 
+    /// `POST /bookings/{uid}/{action}` with an optional JSON body.
+    async fn act_on_booking(
+        &self,
+        uid: &str,
+        action: &str,
+        body: Option<serde_json::Value>,
+        key: &Secret,
+    ) -> Result<(), CallError> {
+        let mut request = self.request(
+            reqwest::Method::POST,
+            &format!("/bookings/{}/{action}", encode(uid)),
+            key,
+        );
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        error_for_status(request.send().await?).await.map(drop)
+    }
+
     pub async fn confirm_booking(&self, uid: &str, key: &Secret) -> Result<(), CallError> {
-        let response = self
-            .request(
-                reqwest::Method::POST,
-                &format!("/bookings/{}/confirm", encode(uid)),
-                key,
-            )
-            .send()
-            .await?;
-        error_for_status(response).await.map(drop)
+        self.act_on_booking(uid, "confirm", None, key).await
     }
 
     pub async fn decline_booking(
@@ -149,20 +160,10 @@ impl CalClient {
         reason: &str,
         key: &Secret,
     ) -> Result<(), CallError> {
-        let response = self
-            .request(
-                reqwest::Method::POST,
-                &format!("/bookings/{}/decline", encode(uid)),
-                key,
-            )
-            .json(&serde_json::json!({ "reason": reason }))
-            .send()
-            .await?;
-        error_for_status(response).await.map(drop)
+        let body = serde_json::json!({ "reason": reason });
+        self.act_on_booking(uid, "decline", Some(body), key).await
     }
-}
 
-impl CalClient {
     /// Cancels a booking (one that was accepted: declining it would fail).
     pub async fn cancel_booking(
         &self,
@@ -170,16 +171,8 @@ impl CalClient {
         reason: &str,
         key: &Secret,
     ) -> Result<(), CallError> {
-        let response = self
-            .request(
-                reqwest::Method::POST,
-                &format!("/bookings/{}/cancel", encode(uid)),
-                key,
-            )
-            .json(&serde_json::json!({ "cancellationReason": reason }))
-            .send()
-            .await?;
-        error_for_status(response).await.map(drop)
+        let body = serde_json::json!({ "cancellationReason": reason });
+        self.act_on_booking(uid, "cancel", Some(body), key).await
     }
 }
 
