@@ -122,6 +122,9 @@ pub struct S3Config {
 pub struct BookingPolicy {
     /// A customer who cancels at least this long before the start gets a full refund.
     pub refund_window_hours: u32,
+    /// A customer may move their booking to another time until this long before the start
+    /// (also inside the refund window: a move instead of a cancel without refund).
+    pub reschedule_notice_hours: u32,
     /// How long a slot stays held for a customer who has not paid.
     pub hold_minutes: u32,
 }
@@ -258,6 +261,11 @@ impl Config {
         let booking = BookingPolicy {
             refund_window_hours: parse_or(var("REFUND_WINDOW_HOURS"), "REFUND_WINDOW_HOURS", 24)?,
             hold_minutes: parse_or(var("BOOKING_HOLD_MINUTES"), "BOOKING_HOLD_MINUTES", 45)?,
+            reschedule_notice_hours: parse_or(
+                var("RESCHEDULE_NOTICE_HOURS"),
+                "RESCHEDULE_NOTICE_HOURS",
+                12,
+            )?,
         };
         if booking.hold_minutes < 10 {
             bail!(

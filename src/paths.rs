@@ -23,6 +23,24 @@ pub fn book(slug: &str) -> String {
     format!("/interviewers/{slug}/book")
 }
 
+/// The customer's own page for their booking: the link in every email to them.
+pub fn booking_page(public_id: &str) -> String {
+    format!("/bookings/{public_id}")
+}
+
+pub fn booking_cancel(public_id: &str) -> String {
+    format!("/bookings/{public_id}/cancel")
+}
+
+pub fn booking_reschedule(public_id: &str) -> String {
+    format!("/bookings/{public_id}/reschedule")
+}
+
+/// The booking's calendar event, for "Add to calendar".
+pub fn booking_calendar_file(public_id: &str) -> String {
+    format!("/bookings/{public_id}/calendar.ics")
+}
+
 pub fn booking_details(public_id: &str) -> String {
     format!("/bookings/{public_id}/details")
 }

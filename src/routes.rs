@@ -18,7 +18,7 @@ use crate::web::{
     admin::{account, bookings, profile, staff},
     health,
     page::{self, render_errors},
-    public::{booking, home, interviewers, seo},
+    public::{booking, home, interviewers, my_booking, seo},
     webhooks,
 };
 
@@ -106,6 +106,25 @@ pub fn table() -> Vec<Route> {
         Route::post("/bookings/{id}/details", Public, booking::submit_details)
             .body_limit(booking::DETAILS_BODY_LIMIT),
         Route::get("/bookings/{id}/thanks", Public, booking::show_thanks),
+        // The customer's own booking page (the unguessable id is the credential)
+        Route::get("/bookings/{id}", Public, my_booking::show_booking),
+        Route::get(
+            "/bookings/{id}/calendar.ics",
+            Public,
+            my_booking::download_calendar_file,
+        ),
+        Route::get("/bookings/{id}/cancel", Public, my_booking::show_cancel),
+        Route::post("/bookings/{id}/cancel", Public, my_booking::cancel_booking),
+        Route::get(
+            "/bookings/{id}/reschedule",
+            Public,
+            my_booking::show_reschedule,
+        ),
+        Route::post(
+            "/bookings/{id}/reschedule",
+            Public,
+            my_booking::reschedule_booking,
+        ),
         // Webhooks (signed; exempt from the CSRF origin check)
         Route::post(
             "/webhooks/stripe",
@@ -274,6 +293,10 @@ mod tests {
             paths::booking_details("abc"),
             paths::booking_thanks("abc"),
             paths::booking_thanks_after_checkout("abc"),
+            paths::booking_page("abc"),
+            paths::booking_cancel("abc"),
+            paths::booking_reschedule("abc"),
+            paths::booking_calendar_file("abc"),
             paths::media("photos/ada-0123.jpg"),
             paths::ADMIN.to_owned(),
             paths::ADMIN_BOOKINGS.to_owned(),

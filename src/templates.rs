@@ -92,5 +92,6 @@ pub fn render_email(
         subject: render("subject.txt")?.trim().to_owned(),
         text: render("txt")?,
         html: render("html")?,
+        attachments: Vec::new(),
     })
 }

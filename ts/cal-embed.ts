@@ -8,6 +8,11 @@
  * answers `{next}` (the details form) or `{error}`. Everything that can go wrong says so in
  * `[data-cal-error]`: the script not loading, cal.com reporting `linkFailed`, no sign of life
  * within 15 s, or the server refusing the booking (with "Try again" when it may pass later).
+ *
+ * The customer's reschedule page (public/booking/reschedule.html) uses the same calendar with
+ * `data-reschedule-uid`: cal.com's booker then runs its reschedule flow for that booking
+ * (the `rescheduleUid` query parameter, which the embed passes through from `config`), and
+ * reports the new booking with `rescheduleBookingSuccessfulV2`; its uid is posted the same way.
  */
 import EmbedSnippet from "@calcom/embed-snippet";
 
@@ -25,7 +30,12 @@ const FALLBACK_BRAND = "#0b6b64";
 interface CalInlineOptions {
   elementOrSelector: HTMLElement | string;
   calLink: string;
-  config?: { layout?: "month_view" | "week_view" | "column_view"; theme?: "light" | "dark" | "auto" };
+  config?: {
+    layout?: "month_view" | "week_view" | "column_view";
+    theme?: "light" | "dark" | "auto";
+    /** Opens cal.com's reschedule flow for this booking. */
+    rescheduleUid?: string;
+  };
 }
 
 interface CalUiOptions {
@@ -37,6 +47,7 @@ interface CalUiOptions {
 /** `e.detail.data` of the events used here; only what is read. */
 interface CalEventData {
   bookingSuccessfulV2: { uid?: string };
+  rescheduleBookingSuccessfulV2: { uid?: string };
   linkReady: Record<string, never>;
   linkFailed: { code?: number | string; msg?: string };
 }
@@ -104,10 +115,15 @@ class CalEmbed {
       this.fail();
       return;
     }
+    const rescheduleUid = this.root.dataset["rescheduleUid"];
     cal("inline", {
       elementOrSelector: this.root,
       calLink: link,
-      config: { layout: "month_view", theme: prefersDark() ? "dark" : "light" },
+      config: {
+        layout: "month_view",
+        theme: prefersDark() ? "dark" : "light",
+        ...(rescheduleUid ? { rescheduleUid } : {}),
+      },
     });
     const brand = { "cal-brand": brandColor() };
     cal("ui", { hideEventTypeDetails: false, cssVarsPerTheme: { light: brand, dark: brand } });
@@ -119,13 +135,12 @@ class CalEmbed {
         this.fail();
       },
     });
-    cal("on", {
-      action: "bookingSuccessfulV2",
-      callback: (event) => {
-        const uid = event.detail.data.uid;
-        if (typeof uid === "string" && uid !== "") void this.booked(uid);
-      },
-    });
+    const onBooked = (event: { detail: { data: { uid?: string } } }): void => {
+      const uid = event.detail.data.uid;
+      if (typeof uid === "string" && uid !== "") void this.booked(uid);
+    };
+    cal("on", { action: "bookingSuccessfulV2", callback: onBooked });
+    cal("on", { action: "rescheduleBookingSuccessfulV2", callback: onBooked });
 
     this.timer = window.setTimeout(() => {
       if (this.phase === "loading") this.fail();

@@ -99,7 +99,7 @@ pub enum CreateOutcome {
     Refused(Refusal),
 }
 
-fn looks_like_cal_uid(uid: &str) -> bool {
+pub(crate) fn looks_like_cal_uid(uid: &str) -> bool {
     !uid.is_empty()
         && uid.len() <= 100
         && uid
@@ -169,6 +169,7 @@ pub async fn create_booking_from_calcom(
             starts_at: cal_booking.start,
             ends_at: cal_booking.end,
             host_email: cal_booking.host_email.as_deref(),
+            host_time_zone: cal_booking.host_time_zone.as_deref(),
             customer_time_zone: cal_booking.attendee_time_zone.as_deref(),
             customer_name: cal_booking.attendee_name.as_deref(),
             customer_email: cal_booking.attendee_email.as_deref(),

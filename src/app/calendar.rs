@@ -25,7 +25,7 @@ pub async fn confirm_in_calcom(
     job: &CalJob,
     key: &Secret,
 ) -> anyhow::Result<()> {
-    for _ in 0..2 {
+    for _ in 0..3 {
         let booking = services
             .calcom
             .get_booking(&job.uid, key)
@@ -34,6 +34,10 @@ pub async fn confirm_in_calcom(
         match booking.status.as_str() {
             "accepted" => {
                 bookings::set_cal_confirmed(&services.pool, job.booking_id).await?;
+                if let Some(url) = booking.meeting_url.as_deref() {
+                    bookings::set_meeting_url(&services.pool, job.booking_id, &job.uid, url)
+                        .await?;
+                }
                 return Ok(());
             }
             "rejected" | "cancelled" => {
@@ -44,11 +48,9 @@ pub async fn confirm_in_calcom(
                 lifecycle::refund_late_payment(services, job.booking_id).await?;
                 return Ok(());
             }
+            // Confirmed, it is read once more: cal.com makes the video link on confirming.
             _ => match services.calcom.confirm_booking(&job.uid, key).await {
-                Ok(()) => {
-                    bookings::set_cal_confirmed(&services.pool, job.booking_id).await?;
-                    return Ok(());
-                }
+                Ok(()) => continue,
                 // Its status changed between our read and our call: read it again.
                 Err(CallError::Rejected { status: 400, .. }) => continue,
                 Err(err) => return Err(err.into()),
@@ -56,6 +58,56 @@ pub async fn confirm_in_calcom(
         }
     }
     anyhow::bail!("cal.com refused to confirm a booking it calls pending")
+}
+
+/// The worker's `cal_cancel` job: the customer cancelled on our site, so cal.com cancels its
+/// booking (freeing the slot and telling the interviewer's calendar). Already cancelled or
+/// rejected there, or unknown: nothing to do.
+pub async fn cancel_in_calcom(
+    services: &Services,
+    job: &CalJob,
+    key: &Secret,
+) -> anyhow::Result<()> {
+    let status = services
+        .calcom
+        .get_booking(&job.uid, key)
+        .await?
+        .map(|b| b.status);
+    if matches!(status.as_deref(), None | Some("rejected" | "cancelled")) {
+        return Ok(());
+    }
+    let reason = "The customer cancelled through 508.dev.";
+    match status.as_deref() {
+        Some("accepted") => services.calcom.cancel_booking(&job.uid, reason, key).await?,
+        // Still pending (the interviewer had not confirmed yet): declining frees the slot.
+        _ => match services.calcom.decline_booking(&job.uid, reason, key).await {
+            Ok(()) => {}
+            Err(CallError::Rejected { status: 400, .. }) => {
+                services.calcom.cancel_booking(&job.uid, reason, key).await?
+            }
+            Err(err) => return Err(err.into()),
+        },
+    }
+    Ok(())
+}
+
+/// The worker's part of a reminder: cal.com may have made the video link after our confirm
+/// call returned; ask once more so the reminder carries it. Failures leave the link out.
+pub async fn refresh_meeting_url(services: &Services, booking_id: i64, uid: &str, interviewer_id: i64) {
+    let Ok(Some(key)) = services.cal_key_for(interviewer_id).await else {
+        return;
+    };
+    match services.calcom.get_booking(uid, &key).await {
+        Ok(Some(booking)) => {
+            if let Some(url) = booking.meeting_url.as_deref() {
+                if let Err(err) = bookings::set_meeting_url(&services.pool, booking_id, uid, url).await {
+                    tracing::warn!(booking.id = booking_id, error = %err, "could not record the video link");
+                }
+            }
+        }
+        Ok(None) => {}
+        Err(err) => tracing::warn!(booking.id = booking_id, error = %err, "cal.com unreachable; the reminder goes without a fresh video link"),
+    }
 }
 
 /// The worker's `cal_decline` job: the hold ran out unpaid, so the slot is released. Nothing
@@ -176,14 +228,10 @@ pub async fn apply_calcom_event(
             let end = payload.end_time.as_deref().and_then(parse_webhook_time);
             match (payload.uid.as_deref(), start, end) {
                 (Some(new_uid), Some(start), Some(end)) => {
-                    bookings::reschedule(
-                        &mut *services.pool.acquire().await?,
-                        booking_id,
-                        new_uid,
-                        start,
-                        end,
-                    )
-                    .await?;
+                    let outcome =
+                        lifecycle::moved_by_interviewer(services, booking_id, new_uid, start, end)
+                            .await?;
+                    tracing::info!(booking.id = booking_id, ?outcome, "organizer reschedule");
                     CalEventOutcome::Applied
                 }
                 _ => CalEventOutcome::Ignored,

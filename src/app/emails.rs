@@ -6,10 +6,12 @@ use serde::Serialize;
 use super::Services;
 use crate::{
     db::bookings::BookingView,
-    domain::{booking_details, when},
+    domain::{booking_details, invite::Method, reference, when},
     integrations::mail::OutgoingEmail,
     paths,
 };
+
+use super::invites::{self, Reader};
 
 #[derive(Serialize)]
 struct EmailContext<'a> {
@@ -23,8 +25,16 @@ struct EmailContext<'a> {
     /// What customer emails greet with: "Hi Grace," ("Hi there," without a name).
     customer_first_name: &'a str,
     customer_email: &'a str,
+    /// The short reference to quote ("IS-7K3P-Q2").
+    reference: String,
     when_customer: String,
+    /// In the interviewer's zone, as cal.com reports it (UTC when unknown).
+    when_interviewer: String,
     when_utc: String,
+    /// "in 24 hours", "in 1 hour": how far off the start is as the email is made.
+    starts_in: String,
+    meeting_url: Option<&'a str>,
+    reschedule_notice_hours: u32,
     price: String,
     refund_window_hours: u32,
     background: &'a str,
@@ -36,6 +46,7 @@ struct EmailContext<'a> {
     refund: Option<String>,
     refund_reason: Option<&'a str>,
     cancelled_by: Option<&'a str>,
+    cancellation_reason: Option<&'a str>,
     acknowledgement_note: Option<&'a str>,
 }
 
@@ -44,7 +55,7 @@ fn context<'a>(services: &'a Services, booking: &'a BookingView) -> EmailContext
     let url = |path: String| paths::absolute(base, &path);
     EmailContext {
         base_url: base,
-        booking_url: url(paths::booking_thanks(&booking.public_id)),
+        booking_url: url(paths::booking_page(&booking.public_id)),
         admin_url: url(paths::admin_booking(&booking.public_id)),
         resume_url: booking
             .resume_key
@@ -63,7 +74,12 @@ fn context<'a>(services: &'a Services, booking: &'a BookingView) -> EmailContext
             booking.starts_at,
             booking.customer_time_zone.as_deref(),
         ),
+        when_interviewer: when::format_in_zone(booking.starts_at, booking.host_time_zone.as_deref()),
         when_utc: when::format_in_zone(booking.starts_at, None),
+        reference: reference::of(booking.booking_id),
+        starts_in: when::starts_in(booking.starts_at, time::OffsetDateTime::now_utc()),
+        meeting_url: booking.meeting_url.as_deref(),
+        reschedule_notice_hours: services.config.booking.reschedule_notice_hours,
         price: booking.price.to_string(),
         refund_window_hours: services.config.booking.refund_window_hours,
         background: booking.background.as_deref().unwrap_or(""),
@@ -78,7 +94,27 @@ fn context<'a>(services: &'a Services, booking: &'a BookingView) -> EmailContext
             .map(|m| m.to_string()),
         refund_reason: booking.refund_reason.as_deref(),
         cancelled_by: booking.cancelled_by.map(|by| by.as_db()),
+        cancellation_reason: booking.cancellation_reason.as_deref(),
         acknowledgement_note: booking.acknowledgement_note.as_deref(),
+    }
+}
+
+/// The calendar invite an email carries, and for whom: the booking's event is requested with
+/// the confirmation, every move and every reminder (by then it may have the video link), and
+/// withdrawn with a cancellation.
+fn invite_of(name: &str) -> Option<(Method, Reader)> {
+    match name {
+        "customer_confirmation" | "customer_rescheduled" | "customer_reminder" => {
+            Some((Method::Request, Reader::Customer))
+        }
+        "interviewer_notification" | "interviewer_rescheduled" | "interviewer_reminder" => {
+            Some((Method::Request, Reader::Interviewer))
+        }
+        "customer_cancellation" | "customer_slot_released" => {
+            Some((Method::Cancel, Reader::Customer))
+        }
+        "interviewer_cancellation" => Some((Method::Cancel, Reader::Interviewer)),
+        _ => None,
     }
 }
 
@@ -100,5 +136,9 @@ pub fn render(
         subject: render("subject.txt")?.trim().to_owned(),
         text: render("txt")?,
         html: render("html")?,
+        attachments: invite_of(name)
+            .map(|(method, reader)| invites::attachment(services, booking, method, reader))
+            .into_iter()
+            .collect(),
     })
 }

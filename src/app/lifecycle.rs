@@ -25,7 +25,10 @@ use time::OffsetDateTime;
 use super::{Services, emails};
 use crate::{
     db::{bookings, jobs},
-    domain::{BookingStatus, CancelledBy, Money, booking::refund_on_cancellation},
+    domain::{
+        BookingStatus, CancelledBy, Money,
+        booking::{can_reschedule, refund_on_cancellation},
+    },
     integrations::stripe::CheckoutSession,
 };
 
@@ -57,6 +60,17 @@ pub const JOB_EMAIL: &str = "email";
 pub const JOB_CAL_CONFIRM: &str = "cal_confirm";
 pub const JOB_CAL_DECLINE: &str = "cal_decline";
 pub const JOB_STRIPE_REFUND: &str = "stripe_refund";
+pub const JOB_CAL_CANCEL: &str = "cal_cancel";
+pub const JOB_REMINDER: &str = "reminder";
+/// Records what Stripe knows of a booking's charge (its receipt).
+pub const JOB_STRIPE_CHARGE: &str = "stripe_charge";
+
+/// The `stripe_charge` job's payload.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ChargeJob {
+    pub booking_id: i64,
+    pub payment_intent: String,
+}
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum PaidOutcome {
@@ -98,12 +112,16 @@ async fn queue_refund(
     Ok(())
 }
 
+/// Queues email `name` about `booking` to `to`. It is sent once per booking, or once per
+/// `occasion` for emails a booking can get again (a move: the new cal.com uid; a reminder:
+/// the uid and which reminder).
 async fn queue_email(
     services: &Services,
     conn: &mut PgConnection,
     name: &str,
     booking: &bookings::BookingView,
     to: Option<&str>,
+    occasion: Option<&str>,
 ) -> anyhow::Result<()> {
     let Some(to) = to else {
         tracing::warn!(
@@ -114,18 +132,102 @@ async fn queue_email(
         return Ok(());
     };
     let email = emails::render(services, name, booking, to)?;
-    // Once per booking, or per cal.com booking for what a reschedule repeats.
-    let dedupe_key = match name {
-        "customer_rescheduled" | "interviewer_rescheduled" | "customer_reschedule_refused" => {
-            format!(
-                "email:{name}:{}:{}",
-                booking.booking_id, booking.cal_booking_uid
-            )
-        }
-        _ => format!("email:{name}:{}", booking.booking_id),
+    let dedupe_key = match occasion {
+        Some(occasion) => format!("email:{name}:{}:{occasion}", booking.booking_id),
+        None => format!("email:{name}:{}", booking.booking_id),
     };
     jobs::enqueue(conn, JOB_EMAIL, &dedupe_key, &email).await?;
     Ok(())
+}
+
+/// Queues email `name` to the customer and `interviewer_name` to the interviewer.
+async fn email_both(
+    services: &Services,
+    conn: &mut PgConnection,
+    booking: &bookings::BookingView,
+    (customer_name, interviewer_name): (&str, &str),
+    occasion: Option<&str>,
+) -> anyhow::Result<()> {
+    let customer = booking.customer_email.as_deref();
+    queue_email(services, conn, customer_name, booking, customer, occasion).await?;
+    let host = booking.host_email.as_deref();
+    queue_email(services, conn, interviewer_name, booking, host, occasion).await
+}
+
+/// The reminders before a session, as (name, hours before the start).
+pub const REMINDERS: [(&str, i64); 2] = [("24h", 24), ("1h", 1)];
+
+/// The worker's `reminder` job: due `hours` before `starts_at` of cal.com booking `uid`.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ReminderJob {
+    pub booking_id: i64,
+    pub uid: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub starts_at: OffsetDateTime,
+    pub which: String,
+}
+
+/// Schedules the reminders of a paid booking at its current time. A reminder whose moment
+/// has passed (a booking made 10 hours ahead gets no 24-hour one) is not scheduled. A move
+/// schedules new ones; the old ones find the booking moved and send nothing.
+async fn schedule_reminders(
+    conn: &mut PgConnection,
+    booking: &bookings::BookingView,
+) -> sqlx::Result<()> {
+    let now = OffsetDateTime::now_utc();
+    for (which, hours) in REMINDERS {
+        let due = booking.starts_at - time::Duration::hours(hours);
+        if due <= now {
+            continue;
+        }
+        let job = ReminderJob {
+            booking_id: booking.booking_id,
+            uid: booking.cal_booking_uid.clone(),
+            starts_at: booking.starts_at,
+            which: which.to_owned(),
+        };
+        jobs::enqueue_at(
+            conn,
+            JOB_REMINDER,
+            &format!(
+                "reminder:{}:{which}:{}",
+                booking.booking_id, booking.cal_booking_uid
+            ),
+            &job,
+            due,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A reminder is due: both sides are emailed, unless the booking was cancelled or moved
+/// since it was scheduled (then nothing: the move scheduled its own).
+pub async fn send_reminder(services: &Services, job: &ReminderJob) -> anyhow::Result<bool> {
+    let mut tx = services.pool.begin().await?;
+    bookings::lock(&mut tx, job.booking_id).await?;
+    let Some(booking) = bookings::view_by_id(&mut tx, job.booking_id).await? else {
+        return Ok(false);
+    };
+    if booking.status != BookingStatus::Paid
+        || booking.cal_booking_uid != job.uid
+        || booking.starts_at != job.starts_at
+        || booking.starts_at <= OffsetDateTime::now_utc()
+    {
+        return Ok(false);
+    }
+    let occasion = format!("{}:{}", job.uid, job.which);
+    email_both(
+        services,
+        &mut tx,
+        &booking,
+        ("customer_reminder", "interviewer_reminder"),
+        Some(&occasion),
+    )
+    .await?;
+    tx.commit().await?;
+    services.work_queued();
+    Ok(true)
 }
 
 /// Why a paid session cannot count as this booking's payment, if it cannot.
@@ -158,6 +260,7 @@ async fn email_customer(
     conn: &mut PgConnection,
     booking_id: i64,
     name: &str,
+    occasion: Option<&str>,
 ) -> anyhow::Result<()> {
     let booking = bookings::view_by_id(conn, booking_id)
         .await?
@@ -168,6 +271,7 @@ async fn email_customer(
         name,
         &booking,
         booking.customer_email.as_deref(),
+        occasion,
     )
     .await
 }
@@ -248,22 +352,28 @@ pub async fn mark_paid(
             &job,
         )
         .await?;
-        queue_email(
+        email_both(
             services,
             &mut tx,
-            "customer_confirmation",
             &booking,
-            booking.customer_email.as_deref(),
+            ("customer_confirmation", "interviewer_notification"),
+            None,
         )
         .await?;
-        queue_email(
-            services,
-            &mut tx,
-            "interviewer_notification",
-            &booking,
-            booking.host_email.as_deref(),
-        )
-        .await?;
+        schedule_reminders(&mut tx, &booking).await?;
+        if let Some(payment_intent) = payment_intent {
+            let job = ChargeJob {
+                booking_id,
+                payment_intent: payment_intent.to_owned(),
+            };
+            jobs::enqueue(
+                &mut tx,
+                JOB_STRIPE_CHARGE,
+                &format!("stripe_charge:{payment_intent}"),
+                &job,
+            )
+            .await?;
+        }
         PaidOutcome::NowPaid
     } else if payment_intent.is_none() || booking.payment_intent_id.as_deref() == payment_intent {
         PaidOutcome::AlreadyPaid
@@ -342,31 +452,64 @@ pub async fn expire(
     Ok(true)
 }
 
-/// cal.com says the booking was cancelled or rejected. A paid booking is refunded per policy.
+/// cal.com says the booking was cancelled or rejected. A paid booking is refunded per policy,
+/// and both sides are told (the calendar invites are withdrawn).
 pub async fn cancel(
     services: &Services,
     booking_id: i64,
     by: CancelledBy,
     reason: Option<&str>,
 ) -> anyhow::Result<bool> {
-    cancel_and_tell(services, booking_id, by, reason, "customer_cancellation").await
+    let outcome = cancel_and_tell(
+        services,
+        booking_id,
+        Cancellation {
+            by,
+            reason,
+            customer_email: "customer_cancellation",
+            quoted_refund_minor: None,
+            tell_calcom: false,
+        },
+    )
+    .await?;
+    Ok(matches!(outcome, CancelOutcome::Cancelled { .. }))
 }
 
-/// [`cancel`], telling a paid booking's customer with the email `customer_email`.
+/// How a cancellation came about, and what it must do besides the status change.
+struct Cancellation<'a> {
+    by: CancelledBy,
+    reason: Option<&'a str>,
+    /// The email the customer of a paid booking gets.
+    customer_email: &'a str,
+    /// The refund the customer was shown before confirming: if the policy now gives a
+    /// different one (the window closed while they read), nothing is cancelled.
+    quoted_refund_minor: Option<i64>,
+    /// Whether cal.com still has to be told (the cancel started here, not there).
+    tell_calcom: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CancelOutcome {
+    /// Cancelled now; `refund` is on its way (zero: none is due).
+    Cancelled { refund: Money },
+    /// The refund would differ from the one quoted: nothing changed.
+    QuoteChanged { refund: Money },
+    /// Not a booking that can be cancelled (already cancelled, refunded, expired).
+    NotCancellable,
+}
+
 async fn cancel_and_tell(
     services: &Services,
     booking_id: i64,
-    by: CancelledBy,
-    reason: Option<&str>,
-    customer_email: &str,
-) -> anyhow::Result<bool> {
+    how: Cancellation<'_>,
+) -> anyhow::Result<CancelOutcome> {
     let mut tx = services.pool.begin().await?;
     bookings::lock(&mut tx, booking_id).await?;
     let Some(booking) = bookings::view_by_id(&mut tx, booking_id).await? else {
-        return Ok(false);
+        return Ok(CancelOutcome::NotCancellable);
     };
     if !booking.status.can_become(BookingStatus::Cancelled) {
-        return Ok(false);
+        return Ok(CancelOutcome::NotCancellable);
     }
     let was_paid = booking.status == BookingStatus::Paid;
     let refund = Money::new(
@@ -375,7 +518,7 @@ async fn cancel_and_tell(
                 booking.price.minor,
                 booking.starts_at,
                 OffsetDateTime::now_utc(),
-                by,
+                how.by,
                 services.config.booking.refund_window_hours,
             )
         } else {
@@ -383,11 +526,14 @@ async fn cancel_and_tell(
         },
         booking.price.currency,
     );
-    let reason: Option<String> = reason.map(|r| r.chars().take(500).collect());
+    if how.quoted_refund_minor.is_some_and(|quoted| quoted != refund.minor) {
+        return Ok(CancelOutcome::QuoteChanged { refund });
+    }
+    let reason: Option<String> = how.reason.map(|r| r.chars().take(500).collect());
     bookings::set_cancelled(
         &mut tx,
         booking_id,
-        by,
+        how.by,
         reason.as_deref(),
         was_paid.then_some(refund),
     )
@@ -399,17 +545,65 @@ async fn cancel_and_tell(
         BookingStatus::Cancelled,
     )
     .await?;
+    if how.tell_calcom {
+        let job = CalJob {
+            booking_id,
+            interviewer_id: booking.interviewer_id,
+            uid: booking.cal_booking_uid.clone(),
+            refused_reschedule: false,
+        };
+        jobs::enqueue(
+            &mut tx,
+            JOB_CAL_CANCEL,
+            &format!("cal_cancel:{booking_id}:{}", booking.cal_booking_uid),
+            &job,
+        )
+        .await?;
+    }
     if was_paid {
         if let (true, Some(payment_intent)) =
             (refund.minor > 0, booking.payment_intent_id.as_deref())
         {
             queue_refund(&mut tx, &booking, payment_intent, refund, true).await?;
         }
-        email_customer(services, &mut tx, booking_id, customer_email).await?;
+        let cancelled = bookings::view_by_id(&mut tx, booking_id)
+            .await?
+            .context("booking vanished")?;
+        email_both(
+            services,
+            &mut tx,
+            &cancelled,
+            (how.customer_email, "interviewer_cancellation"),
+            None,
+        )
+        .await?;
     }
     tx.commit().await?;
     services.work_queued();
-    Ok(true)
+    Ok(CancelOutcome::Cancelled { refund })
+}
+
+/// The customer cancels from their booking page, having been shown the refund
+/// `quoted_refund_minor`. cal.com is told (the slot is freed), the refund goes through
+/// Stripe, and both sides are emailed.
+pub async fn cancel_by_customer(
+    services: &Services,
+    booking_id: i64,
+    quoted_refund_minor: i64,
+    reason: Option<&str>,
+) -> anyhow::Result<CancelOutcome> {
+    cancel_and_tell(
+        services,
+        booking_id,
+        Cancellation {
+            by: CancelledBy::Customer,
+            reason,
+            customer_email: "customer_cancellation",
+            quoted_refund_minor: Some(quoted_refund_minor),
+            tell_calcom: true,
+        },
+    )
+    .await
 }
 
 /// What became of an attendee's reschedule request.
@@ -428,8 +622,8 @@ pub enum RescheduleOutcome {
 
 /// An attendee asked cal.com to move their booking: cal.com created a pending booking
 /// `new_uid` at `starts_at`..`ends_at` (cal.com's `BOOKING_REQUESTED` with `rescheduleUid`).
-/// Our policy: a booking may be moved until `REFUND_WINDOW_HOURS` before its current start,
-/// to a time in the future. No new payment: a paid booking keeps its payment.
+/// Our policy: a booking may be moved until `RESCHEDULE_NOTICE_HOURS` before its current
+/// start, to a time in the future. No new payment: a paid booking keeps its payment.
 pub async fn reschedule_requested(
     services: &Services,
     booking_id: i64,
@@ -449,8 +643,8 @@ pub async fn reschedule_requested(
         return Ok(RescheduleOutcome::NotMovable);
     }
     let now = OffsetDateTime::now_utc();
-    let window = time::Duration::hours(services.config.booking.refund_window_hours.into());
-    if booking.starts_at - now < window || starts_at <= now {
+    let notice = services.config.booking.reschedule_notice_hours;
+    if !can_reschedule(booking.starts_at, now, notice) || starts_at <= now {
         let job = CalJob {
             booking_id,
             interviewer_id: booking.interviewer_id,
@@ -465,7 +659,14 @@ pub async fn reschedule_requested(
         )
         .await?;
         if booking.status == BookingStatus::Paid {
-            email_customer(services, &mut tx, booking_id, "customer_reschedule_refused").await?;
+            email_customer(
+                services,
+                &mut tx,
+                booking_id,
+                "customer_reschedule_refused",
+                Some(new_uid),
+            )
+            .await?;
         }
         tx.commit().await?;
         services.work_queued();
@@ -489,22 +690,15 @@ pub async fn reschedule_requested(
         let moved = bookings::view_by_id(&mut tx, booking_id)
             .await?
             .context("booking vanished")?;
-        queue_email(
+        email_both(
             services,
             &mut tx,
-            "customer_rescheduled",
             &moved,
-            moved.customer_email.as_deref(),
+            ("customer_rescheduled", "interviewer_rescheduled"),
+            Some(new_uid),
         )
         .await?;
-        queue_email(
-            services,
-            &mut tx,
-            "interviewer_rescheduled",
-            &moved,
-            moved.host_email.as_deref(),
-        )
-        .await?;
+        schedule_reminders(&mut tx, &moved).await?;
     }
     tx.commit().await?;
     services.work_queued();
@@ -516,14 +710,74 @@ pub async fn reschedule_requested(
 /// payment refunded in full, and the customer told, with a link to book again.
 pub async fn refund_late_payment(services: &Services, booking_id: i64) -> anyhow::Result<bool> {
     // Cancelled "by the interviewer" (the calendar's side released the slot): a full refund.
-    cancel_and_tell(
+    let outcome = cancel_and_tell(
         services,
         booking_id,
-        CancelledBy::Interviewer,
-        Some("The slot was released before the payment arrived."),
-        "customer_slot_released",
+        Cancellation {
+            by: CancelledBy::Interviewer,
+            reason: Some("The slot was released before the payment arrived."),
+            customer_email: "customer_slot_released",
+            quoted_refund_minor: None,
+            tell_calcom: false,
+        },
     )
-    .await
+    .await?;
+    Ok(matches!(outcome, CancelOutcome::Cancelled { .. }))
+}
+
+/// The interviewer moved the booking in cal.com (`BOOKING_RESCHEDULED`: confirmed by
+/// default, since the organizer did it). Both sides get the updated invite; the reminders
+/// follow the new time. A booking not paid yet just follows.
+pub async fn moved_by_interviewer(
+    services: &Services,
+    booking_id: i64,
+    new_uid: &str,
+    starts_at: OffsetDateTime,
+    ends_at: OffsetDateTime,
+) -> anyhow::Result<RescheduleOutcome> {
+    let mut tx = services.pool.begin().await?;
+    bookings::lock(&mut tx, booking_id).await?;
+    let Some(booking) = bookings::view_by_id(&mut tx, booking_id).await? else {
+        return Ok(RescheduleOutcome::NotMovable);
+    };
+    if booking.cal_booking_uid == new_uid {
+        return Ok(RescheduleOutcome::AlreadyMoved);
+    }
+    if !(booking.status.is_unpaid_hold() || booking.status == BookingStatus::Paid) {
+        return Ok(RescheduleOutcome::NotMovable);
+    }
+    bookings::reschedule(&mut tx, booking_id, new_uid, starts_at, ends_at).await?;
+    if booking.status == BookingStatus::Paid {
+        // Confirmed already; the job reads it and records the new video link.
+        let job = CalJob {
+            booking_id,
+            interviewer_id: booking.interviewer_id,
+            uid: new_uid.to_owned(),
+            refused_reschedule: false,
+        };
+        jobs::enqueue(
+            &mut tx,
+            JOB_CAL_CONFIRM,
+            &format!("cal_confirm:{booking_id}:{new_uid}"),
+            &job,
+        )
+        .await?;
+        let moved = bookings::view_by_id(&mut tx, booking_id)
+            .await?
+            .context("booking vanished")?;
+        email_both(
+            services,
+            &mut tx,
+            &moved,
+            ("customer_rescheduled", "interviewer_rescheduled"),
+            Some(new_uid),
+        )
+        .await?;
+        schedule_reminders(&mut tx, &moved).await?;
+    }
+    tx.commit().await?;
+    services.work_queued();
+    Ok(RescheduleOutcome::Moved)
 }
 
 /// The interviewer confirms they have the customer's information: the customer is told once.
@@ -536,7 +790,7 @@ pub async fn acknowledge(
     if !bookings::acknowledge(&mut tx, booking_id, note).await? {
         return Ok(false);
     }
-    email_customer(services, &mut tx, booking_id, "customer_acknowledgement").await?;
+    email_customer(services, &mut tx, booking_id, "customer_acknowledgement", None).await?;
     tx.commit().await?;
     services.work_queued();
     Ok(true)
@@ -561,7 +815,7 @@ pub async fn refund_under_guarantee(
         return Ok(false);
     }
     queue_refund(&mut tx, &booking, &payment_intent, booking.price, true).await?;
-    email_customer(services, &mut tx, booking_id, "customer_guarantee_refund").await?;
+    email_customer(services, &mut tx, booking_id, "customer_guarantee_refund", None).await?;
     tx.commit().await?;
     services.work_queued();
     Ok(true)

@@ -5,12 +5,13 @@
 //! - [`lifecycle`]: every booking status change, with the side effects it queues.
 //! - [`booking`]: the customer's way through: a booking from cal.com, details and Checkout,
 //!   the thank-you page's look at Stripe.
+//! - [`customer`]: the customer's booking page: cancel and reschedule under our policy.
 //! - [`payments`], [`calendar`]: what Stripe's and cal.com's webhooks change.
 //! - [`interviews`]: the interviewer's side of a booking (acknowledge, resume; staff refunds).
 //! - [`accounts`]: signing in, passwords, invitations.
 //! - [`profiles`]: an interviewer's profile, calendar settings and photo.
 //! - [`catalogue`]: what staff curate (tags, testimonials, companies, listing, accounts).
-//! - [`emails`]: rendering the emails these queue.
+//! - [`emails`]: rendering the emails these queue; [`invites`]: the calendar invites they carry.
 //! - [`throttle`]: the rate limits (sign-in, password resets, cal.com lookups).
 //!
 //! Rules every use case keeps: no outside HTTP call (Stripe, cal.com, storage) while a row
@@ -21,8 +22,10 @@ pub mod accounts;
 pub mod booking;
 pub mod calendar;
 pub mod catalogue;
+pub mod customer;
 pub mod emails;
 pub mod interviews;
+pub mod invites;
 pub mod lifecycle;
 pub mod payments;
 pub mod profiles;

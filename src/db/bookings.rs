@@ -52,6 +52,7 @@ pub struct NewBooking<'a> {
     pub starts_at: OffsetDateTime,
     pub ends_at: OffsetDateTime,
     pub host_email: Option<&'a str>,
+    pub host_time_zone: Option<&'a str>,
     pub customer_time_zone: Option<&'a str>,
     pub customer_name: Option<&'a str>,
     pub customer_email: Option<&'a str>,
@@ -65,8 +66,8 @@ pub async fn insert_or_find(pool: &PgPool, new: &NewBooking<'_>) -> sqlx::Result
     let inserted = sqlx::query!(
         "insert into booking (public_id, interviewer_id, cal_booking_uid, starts_at, ends_at, host_email,
                               customer_time_zone, customer_name, customer_email, price_minor, currency,
-                              hold_expires_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now() + make_interval(mins => $12))
+                              hold_expires_at, host_time_zone)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now() + make_interval(mins => $12), $13)
          on conflict (cal_booking_uid) do nothing
          returning public_id, interviewer_id",
         new.public_id,
@@ -80,7 +81,8 @@ pub async fn insert_or_find(pool: &PgPool, new: &NewBooking<'_>) -> sqlx::Result
         new.customer_email,
         i32::try_from(new.price.minor).map_err(|e| sqlx::Error::Encode(Box::new(e)))?,
         new.price.currency as Currency,
-        new.hold_minutes
+        new.hold_minutes,
+        new.host_time_zone
     )
     .fetch_optional(pool)
     .await?;
@@ -147,6 +149,16 @@ pub struct BookingView {
     pub refund_reason: Option<String>,
     pub acknowledged_at: Option<OffsetDateTime>,
     pub acknowledgement_note: Option<String>,
+    pub paid_at: Option<OffsetDateTime>,
+    /// When cal.com accepted the booking (our confirm call, or the interviewer there).
+    pub cal_confirmed_at: Option<OffsetDateTime>,
+    pub cancelled_at: Option<OffsetDateTime>,
+    pub refunded_at: Option<OffsetDateTime>,
+    /// Raised on every move: the calendar invites' `SEQUENCE`.
+    pub calendar_sequence: i32,
+    pub meeting_url: Option<String>,
+    pub host_time_zone: Option<String>,
+    pub receipt_url: Option<String>,
     pub interviewer_id: i64,
     pub interviewer_slug: String,
     pub interviewer_name: String,
@@ -167,7 +179,9 @@ macro_rules! booking_view_query {
                       b.checkout_url, b.checkout_fingerprint, b.checkout_expires_at,
                       b.checkout_lease_until, b.payment_intent_id, b.host_email, b.cal_booking_uid,
                       b.cancelled_by as "cancelled_by: CancelledBy", b.cancellation_reason, b.refund_minor, b.refund_reason,
-                      b.acknowledged_at, b.acknowledgement_note,
+                      b.acknowledged_at, b.acknowledgement_note, b.paid_at, b.refunded_at,
+                      b.cal_confirmed_at, b.cancelled_at,
+                      b.calendar_sequence, b.meeting_url, b.host_time_zone, b.receipt_url,
                       b.interviewer_id,
                       c.slug as "interviewer_slug!", c.name as "interviewer_name!",
                       c.headline as "interviewer_headline!", c.photo_url as interviewer_photo_url,
@@ -214,6 +228,14 @@ macro_rules! into_view {
             refund_reason: r.refund_reason,
             acknowledged_at: r.acknowledged_at,
             acknowledgement_note: r.acknowledgement_note,
+            paid_at: r.paid_at,
+            cal_confirmed_at: r.cal_confirmed_at,
+            cancelled_at: r.cancelled_at,
+            refunded_at: r.refunded_at,
+            calendar_sequence: r.calendar_sequence,
+            meeting_url: r.meeting_url,
+            host_time_zone: r.host_time_zone,
+            receipt_url: r.receipt_url,
             interviewer_id: r.interviewer_id,
             interviewer_slug: r.interviewer_slug,
             interviewer_name: r.interviewer_name,
@@ -697,6 +719,46 @@ pub async fn set_cal_confirmed(pool: &PgPool, booking_id: i64) -> sqlx::Result<(
     Ok(())
 }
 
+/// Records the video call link cal.com gave booking `uid`, if it is still this booking's.
+pub async fn set_meeting_url(
+    pool: &PgPool,
+    booking_id: i64,
+    uid: &str,
+    meeting_url: &str,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update booking set meeting_url = $3 where booking_id = $1 and cal_booking_uid = $2
+           and meeting_url is distinct from $3",
+        booking_id,
+        uid,
+        meeting_url
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub async fn interviewer_of(pool: &PgPool, booking_id: i64) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar!(
+        "select interviewer_id from booking where booking_id = $1",
+        booking_id
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+/// Records Stripe's receipt of the booking's charge.
+pub async fn set_receipt_url(pool: &PgPool, booking_id: i64, receipt_url: &str) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update booking set receipt_url = $2 where booking_id = $1",
+        booking_id,
+        receipt_url
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
 pub async fn set_cal_declined(pool: &PgPool, booking_id: i64) -> sqlx::Result<()> {
     sqlx::query!("update booking set cal_declined_at = coalesce(cal_declined_at, now()) where booking_id = $1", booking_id)
         .execute(pool)
@@ -715,7 +777,8 @@ pub async fn reschedule(
 ) -> sqlx::Result<()> {
     sqlx::query!(
         "update booking set cal_booking_uid = $2, starts_at = $3, ends_at = $4,
-                calendar_sequence = calendar_sequence + 1, cal_confirmed_at = null
+                calendar_sequence = calendar_sequence + 1, cal_confirmed_at = null,
+                meeting_url = null
          where booking_id = $1",
         booking_id,
         new_uid,

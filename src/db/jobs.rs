@@ -23,6 +23,28 @@ pub async fn enqueue(
     Ok(inserted.rows_affected() == 1)
 }
 
+/// [`enqueue`], due at `run_at` rather than now (a reminder).
+pub async fn enqueue_at(
+    conn: &mut PgConnection,
+    kind: &str,
+    dedupe_key: &str,
+    payload: &impl Serialize,
+    run_at: time::OffsetDateTime,
+) -> sqlx::Result<bool> {
+    let payload = serde_json::to_value(payload).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let inserted = sqlx::query!(
+        "insert into job (kind, dedupe_key, payload, run_at) values ($1, $2, $3, $4)
+         on conflict (dedupe_key) do nothing",
+        kind,
+        dedupe_key,
+        payload,
+        run_at
+    )
+    .execute(conn)
+    .await?;
+    Ok(inserted.rows_affected() == 1)
+}
+
 pub struct ClaimedJob {
     pub job_id: i64,
     pub kind: String,

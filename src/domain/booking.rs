@@ -143,10 +143,72 @@ pub fn refund_on_cancellation(
     }
 }
 
+/// What our policy lets a customer do with their paid booking at `now` (cal.com's own rules
+/// do not apply: cancels and moves go through us).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CustomerChoices {
+    /// What a cancel now refunds (all or nothing: see [`refund_on_cancellation`]).
+    pub cancel_refund_minor: i64,
+    /// The last moment a cancel is refunded in full.
+    pub full_refund_until: OffsetDateTime,
+    /// Whether the booking may still be moved to another time, free of charge.
+    pub can_reschedule: bool,
+    /// The last moment it may be moved.
+    pub reschedule_until: OffsetDateTime,
+    /// Whether the session has started (nothing is offered then).
+    pub started: bool,
+}
+
+/// A booking may be moved until `notice_hours` before its start.
+pub fn can_reschedule(starts_at: OffsetDateTime, now: OffsetDateTime, notice_hours: u32) -> bool {
+    starts_at - now >= Duration::hours(notice_hours.into())
+}
+
+pub fn customer_choices(
+    paid_minor: i64,
+    starts_at: OffsetDateTime,
+    now: OffsetDateTime,
+    refund_window_hours: u32,
+    reschedule_notice_hours: u32,
+) -> CustomerChoices {
+    let started = now >= starts_at;
+    CustomerChoices {
+        cancel_refund_minor: refund_on_cancellation(
+            paid_minor,
+            starts_at,
+            now,
+            CancelledBy::Customer,
+            refund_window_hours,
+        ),
+        full_refund_until: starts_at - Duration::hours(refund_window_hours.into()),
+        can_reschedule: !started && can_reschedule(starts_at, now, reschedule_notice_hours),
+        reschedule_until: starts_at - Duration::hours(reschedule_notice_hours.into()),
+        started,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use BookingStatus::*;
+
+    #[test]
+    fn inside_the_refund_window_a_move_is_still_offered_until_the_notice() {
+        let start = OffsetDateTime::from_unix_timestamp(1_900_000_000).unwrap();
+        let at = |h: i64| start - Duration::hours(h);
+        let early = customer_choices(15000, start, at(30), 24, 12);
+        assert_eq!(early.cancel_refund_minor, 15000);
+        assert!(early.can_reschedule);
+        let late = customer_choices(15000, start, at(20), 24, 12);
+        assert_eq!(late.cancel_refund_minor, 0);
+        assert!(late.can_reschedule, "a move instead of a lost payment");
+        let too_late = customer_choices(15000, start, at(6), 24, 12);
+        assert!(!too_late.can_reschedule);
+        assert!(!too_late.started);
+        assert!(customer_choices(15000, start, start, 24, 12).started);
+        assert_eq!(early.full_refund_until, at(24));
+        assert_eq!(early.reschedule_until, at(12));
+    }
 
     const ALL: [BookingStatus; 6] = [Held, AwaitingPayment, Paid, Expired, Cancelled, Refunded];
 

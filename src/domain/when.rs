@@ -64,6 +64,23 @@ fn utc_offset(seconds: i32) -> String {
     }
 }
 
+/// How far off `at` is, for reminders: "in 1 hour", "in 24 hours", "in 3 days" (rounded to
+/// the nearest hour, or day beyond two days); "now" once it has come.
+pub fn starts_in(at: OffsetDateTime, now: OffsetDateTime) -> String {
+    let minutes = (at - now).whole_minutes();
+    if minutes <= 0 {
+        return "now".to_owned();
+    }
+    if minutes < 60 {
+        return format!("in {minutes} minute{}", if minutes == 1 { "" } else { "s" });
+    }
+    let hours = (minutes + 30) / 60;
+    if hours <= 48 {
+        return format!("in {hours} hour{}", if hours == 1 { "" } else { "s" });
+    }
+    format!("in {} days", (hours + 12) / 24)
+}
+
 /// RFC 3339 in UTC, for `<time datetime>` and for scripts that format it locally.
 pub fn rfc3339(at: OffsetDateTime) -> String {
     at.to_offset(time::UtcOffset::UTC)
@@ -74,6 +91,17 @@ pub fn rfc3339(at: OffsetDateTime) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reminders_say_how_far_off_the_start_is() {
+        let start = december();
+        let before = |minutes: i64| start - time::Duration::minutes(minutes);
+        assert_eq!(starts_in(start, before(24 * 60)), "in 24 hours");
+        assert_eq!(starts_in(start, before(60)), "in 1 hour");
+        assert_eq!(starts_in(start, before(58)), "in 58 minutes");
+        assert_eq!(starts_in(start, before(72 * 60)), "in 3 days");
+        assert_eq!(starts_in(start, start), "now");
+    }
 
     /// 2026-12-01 15:00 UTC, a Tuesday.
     fn december() -> OffsetDateTime {

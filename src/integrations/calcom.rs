@@ -28,6 +28,12 @@ pub struct CalBooking {
     pub attendee_name: Option<String>,
     pub attendee_email: Option<String>,
     pub attendee_time_zone: Option<String>,
+    pub host_time_zone: Option<String>,
+    /// The video call link once cal.com has one (`meetingUrl`, else a `location` that is a
+    /// web address: cal.com puts the call's URL there for video integrations).
+    pub meeting_url: Option<String>,
+    /// For a booking made by rescheduling another: that booking's uid.
+    pub rescheduled_from_uid: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -48,6 +54,9 @@ struct BookingOutput {
     hosts: Vec<Person>,
     #[serde(default)]
     attendees: Vec<Person>,
+    location: Option<String>,
+    meeting_url: Option<String>,
+    rescheduled_from_uid: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -76,11 +85,17 @@ impl TryFrom<BookingOutput> for CalBooking {
     type Error = CallError;
     fn try_from(b: BookingOutput) -> Result<Self, CallError> {
         let attendee = b.attendees.into_iter().next();
+        let host = b.hosts.into_iter().next();
+        let web_address =
+            |v: &Option<String>| v.clone().filter(|v| v.starts_with("https://") || v.starts_with("http://"));
         Ok(CalBooking {
+            meeting_url: web_address(&b.meeting_url).or_else(|| web_address(&b.location)),
+            rescheduled_from_uid: b.rescheduled_from_uid,
+            host_time_zone: host.as_ref().and_then(|h| h.time_zone.clone()),
             start: parse_time(&b.start)?,
             end: parse_time(&b.end)?,
             event_type_id: b.event_type.and_then(|e| e.id).or(b.event_type_id),
-            host_email: b.hosts.into_iter().find_map(|h| h.email),
+            host_email: host.and_then(|h| h.email),
             attendee_name: attendee.as_ref().and_then(|a| a.name.clone()),
             attendee_email: attendee.as_ref().and_then(|a| a.email.clone()),
             attendee_time_zone: attendee.and_then(|a| a.time_zone),

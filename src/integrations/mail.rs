@@ -5,7 +5,7 @@
 use anyhow::Context;
 use lettre::{
     AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
-    message::{Mailbox, MultiPart},
+    message::{Attachment as MimeAttachment, Mailbox, MultiPart, header::ContentType},
 };
 use serde::{Deserialize, Serialize};
 
@@ -18,6 +18,19 @@ pub struct OutgoingEmail {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// Files sent with it: the calendar invite. (Absent in outbox rows queued before
+    /// emails could carry any.)
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+}
+
+/// A small text file sent with an email.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Attachment {
+    pub filename: String,
+    /// The full MIME type with its parameters (`text/calendar; method=REQUEST; charset=UTF-8`).
+    pub content_type: String,
+    pub content: String,
 }
 
 #[derive(Clone)]
@@ -60,12 +73,23 @@ impl Mailer {
         let message = Message::builder()
             .from(self.from.clone())
             .to(email.to.parse().context("invalid recipient address")?)
-            .subject(&email.subject)
-            .multipart(MultiPart::alternative_plain_html(
-                email.text.clone(),
-                email.html.clone(),
-            ))
-            .context("building the message failed")?;
+            .subject(&email.subject);
+        let body = MultiPart::alternative_plain_html(email.text.clone(), email.html.clone());
+        let message = if email.attachments.is_empty() {
+            message.multipart(body)
+        } else {
+            let mut mixed = MultiPart::mixed().multipart(body);
+            for file in &email.attachments {
+                let content_type = ContentType::parse(&file.content_type)
+                    .context("invalid attachment content type")?;
+                mixed = mixed.singlepart(
+                    MimeAttachment::new(file.filename.clone())
+                        .body(file.content.clone(), content_type),
+                );
+            }
+            message.multipart(mixed)
+        }
+        .context("building the message failed")?;
         match &self.transport {
             Transport::Smtp(smtp) => smtp
                 .send(message)

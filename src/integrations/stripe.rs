@@ -158,6 +158,28 @@ impl StripeClient {
             .await?)
     }
 
+    /// The payment's latest charge (`GET /v1/payment_intents/{id}` with the charge
+    /// expanded): its receipt, for the booking page. `None` while there is no charge.
+    pub async fn retrieve_charge_of(
+        &self,
+        payment_intent: &str,
+    ) -> Result<Option<ChargeSummary>, CallError> {
+        let request = self
+            .http
+            .get(format!(
+                "{}/v1/payment_intents/{}?expand%5B%5D=latest_charge",
+                self.base,
+                encode_path(payment_intent)
+            ))
+            .bearer_auth(self.key()?)
+            .header("Stripe-Version", API_VERSION);
+        let intent: PaymentIntent = error_for_status(request.send().await?)
+            .await?
+            .json()
+            .await?;
+        Ok(intent.latest_charge)
+    }
+
     /// Closes an open session so it can no longer be paid (a newer attempt replaces it).
     pub async fn expire_checkout_session(&self, id: &str) -> Result<CheckoutSession, CallError> {
         self.post(
@@ -186,6 +208,20 @@ impl StripeClient {
         ];
         self.post("/v1/refunds", &form, Some(idempotency_key)).await
     }
+}
+
+#[derive(Debug, Deserialize)]
+struct PaymentIntent {
+    /// Expanded on request; a bare id otherwise, which we never ask for.
+    latest_charge: Option<ChargeSummary>,
+}
+
+/// What we keep of a charge.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ChargeSummary {
+    pub id: String,
+    /// Stripe's hosted receipt page.
+    pub receipt_url: Option<String>,
 }
 
 fn encode_path(segment: &str) -> String {

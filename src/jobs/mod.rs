@@ -1,6 +1,7 @@
 //! Background work, Postgres-backed and safe with several app instances:
 //!
-//! - the outbox: emails, cal.com confirm/decline calls and Stripe refunds queued by
+//! - the outbox: emails, cal.com confirm/decline/cancel calls, Stripe refunds and receipts,
+//!   reminders (jobs due at a set time) queued by
 //!   `app::lifecycle` and `app::accounts` (password links, reset requests), each retried with exponential backoff until it succeeds;
 //! - expiring unpaid holds (declining the cal.com booking, so the slot is free again);
 //! - reconciling payments: asking Stripe about open sessions in case a webhook was missed.
@@ -14,7 +15,8 @@ use crate::{
         booking::close_session,
         calendar,
         lifecycle::{
-            self, CalJob, JOB_CAL_CONFIRM, JOB_CAL_DECLINE, JOB_EMAIL, JOB_STRIPE_REFUND, RefundJob,
+            self, CalJob, ChargeJob, JOB_CAL_CANCEL, JOB_CAL_CONFIRM, JOB_CAL_DECLINE, JOB_EMAIL,
+            JOB_REMINDER, JOB_STRIPE_CHARGE, JOB_STRIPE_REFUND, RefundJob, ReminderJob,
         },
     },
     db::{bookings, jobs},
@@ -114,6 +116,51 @@ impl Worker {
                 calendar::release_in_calcom(&self.services, &job, &key)
                     .await
                     .map_err(|e| JobError::Retry(format!("{e:#}")))
+            }
+            JOB_CAL_CANCEL => {
+                let job: CalJob = parse(payload)?;
+                let key = self.cal_key(job.interviewer_id).await?;
+                calendar::cancel_in_calcom(&self.services, &job, &key)
+                    .await
+                    .map_err(|e| JobError::Retry(format!("{e:#}")))
+            }
+            JOB_REMINDER => {
+                let job: ReminderJob = parse(payload)?;
+                if let Some(interviewer_id) =
+                    bookings::interviewer_of(&self.services.pool, job.booking_id)
+                        .await
+                        .map_err(JobError::retry)?
+                {
+                    calendar::refresh_meeting_url(
+                        &self.services,
+                        job.booking_id,
+                        &job.uid,
+                        interviewer_id,
+                    )
+                    .await;
+                }
+                lifecycle::send_reminder(&self.services, &job)
+                    .await
+                    .map(drop)
+                    .map_err(|e| JobError::Retry(format!("{e:#}")))
+            }
+            JOB_STRIPE_CHARGE => {
+                let job: ChargeJob = parse(payload)?;
+                let charge = self
+                    .services
+                    .stripe
+                    .retrieve_charge_of(&job.payment_intent)
+                    .await
+                    .map_err(JobError::from)?;
+                match charge.and_then(|c| c.receipt_url) {
+                    Some(url) if url.starts_with("https://") => {
+                        bookings::set_receipt_url(&self.services.pool, job.booking_id, &url)
+                            .await
+                            .map_err(JobError::retry)
+                    }
+                    // Stripe makes the receipt with the charge; none yet means later.
+                    _ => Err(JobError::Retry("no receipt on the charge yet".to_owned())),
+                }
             }
             JOB_STRIPE_REFUND => {
                 let job: RefundJob = parse(payload)?;

@@ -40,7 +40,9 @@ pub fn content_security_policy(state: &AppState, path: &str, nonce: &str) -> Str
     let mut connect = "'self'".to_owned();
     let mut font = "'self'".to_owned();
     let mut form_action = "'self'".to_owned();
-    let booking_page = path.starts_with("/interviewers/") && path.ends_with("/book");
+    // The booking page, and the customer's reschedule page (the same calendar, for a move).
+    let booking_page = (path.starts_with("/interviewers/") && path.ends_with("/book"))
+        || (path.starts_with("/bookings/") && path.ends_with("/reschedule"));
     if booking_page {
         let cal = &state.config.calcom.embed_origin;
         script.push_str(&format!(" {cal}"));

@@ -177,6 +177,44 @@ async fn stripe_refund(
     Json(json!({"id": format!("re_{}", s.refunds.len()), "status": "succeeded"})).into_response()
 }
 
+/// `GET /v1/payment_intents/{id}`: the payment intent of a paid session (`pi_for_<session>`),
+/// its latest charge expanded (with its receipt) when `expand[]=latest_charge` is asked, a
+/// bare charge id otherwise, as Stripe answers.
+async fn stripe_payment_intent(
+    State(state): State<Arc<Mutex<StripeState>>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> Response {
+    if !authorised(&headers) {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    let s = state.lock().unwrap();
+    let paid = s
+        .sessions
+        .values()
+        .any(|session| session["payment_intent"] == id.as_str());
+    if !paid {
+        return (
+            StatusCode::NOT_FOUND,
+            Json(json!({"error": {"message": "no such payment_intent"}})),
+        )
+            .into_response();
+    }
+    let charge_id = format!("ch_for_{id}");
+    let expanded = query
+        .as_deref()
+        .is_some_and(|q| q.contains("expand%5B%5D=latest_charge") || q.contains("expand[]=latest_charge"));
+    let latest_charge = if expanded {
+        json!({"id": charge_id, "object": "charge", "paid": true,
+               "receipt_url": format!("https://pay.stripe.com/receipts/payment/{charge_id}")})
+    } else {
+        json!(charge_id)
+    };
+    Json(json!({"id": id, "object": "payment_intent", "status": "succeeded", "latest_charge": latest_charge}))
+        .into_response()
+}
+
 impl FakeStripe {
     pub async fn start() -> Self {
         let state = Arc::new(Mutex::new(StripeState::default()));
@@ -185,6 +223,7 @@ impl FakeStripe {
             .route("/v1/checkout/sessions/{id}", get(stripe_get))
             .route("/v1/checkout/sessions/{id}/expire", post(stripe_expire))
             .route("/v1/refunds", post(stripe_refund))
+            .route("/v1/payment_intents/{id}", get(stripe_payment_intent))
             .with_state(state.clone());
         Self {
             base: serve(router).await,
@@ -364,6 +403,12 @@ async fn cal_confirm(
     s.confirmed.push(uid.clone());
     if let Some(b) = s.bookings.get_mut(&uid) {
         b["status"] = json!("accepted");
+        // Confirming creates the video meeting (handleConfirmation.ts runs EventManager's
+        // create, which makes the Cal Video room); the booking output then carries its link
+        // in `meetingUrl` and `location` (BookingOutput_2024_08_13).
+        let url = format!("https://app.cal.com/video/{uid}");
+        b["meetingUrl"] = json!(url);
+        b["location"] = json!(url);
     }
     Json(json!({"status": "success"})).into_response()
 }
@@ -449,12 +494,34 @@ impl FakeCal {
             "duration": 90, "eventTypeId": event_type_id, "eventType": {"id": event_type_id, "slug": "practice"},
             "hosts": [{"id": 7, "name": "Host", "email": host, "username": "host", "timeZone": "Europe/Berlin"}],
             "attendees": [{"name": "Ada Customer", "email": attendee, "timeZone": "America/New_York", "absent": false}],
+            // Before confirmation the video room does not exist yet: the location is the
+            // integration's name, not a link.
+            "location": "integrations:daily",
         });
         self.state
             .lock()
             .unwrap()
             .bookings
             .insert(uid.to_owned(), booking);
+    }
+
+    /// The attendee picked a new time in cal.com's reschedule flow: a new pending booking
+    /// naming the one it replaces in `rescheduledFromUid` (RegularBookingService.ts; the
+    /// old one stays until the new one is confirmed).
+    pub fn add_reschedule(&self, new_uid: &str, from_uid: &str, hours_ahead: i64) {
+        let (event_type, host, attendee) = {
+            let s = self.state.lock().unwrap();
+            let old = &s.bookings[from_uid];
+            (
+                old["eventTypeId"].as_i64().unwrap_or_default(),
+                old["hosts"][0]["email"].as_str().unwrap_or_default().to_owned(),
+                old["attendees"][0]["email"].as_str().unwrap_or_default().to_owned(),
+            )
+        };
+        self.add_booking(new_uid, event_type, hours_ahead, "pending", &host, &attendee);
+        if let Some(b) = self.state.lock().unwrap().bookings.get_mut(new_uid) {
+            b["rescheduledFromUid"] = json!(from_uid);
+        }
     }
 
     /// An event type as `GET /v2/event-types/{id}` (2024-06-14) returns it.

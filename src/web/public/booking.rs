@@ -57,9 +57,9 @@ fn card_for(target: &BookingTarget) -> CardView {
 }
 
 #[derive(Serialize)]
-struct CalEmbed {
-    link: String,
-    origin: String,
+pub(super) struct CalEmbed {
+    pub(super) link: String,
+    pub(super) origin: String,
 }
 
 #[derive(Serialize)]
@@ -229,7 +229,7 @@ pub async fn create_booking(
 
 /// The booking as the details and thank-you pages show it.
 #[derive(Serialize)]
-struct BookingSummary {
+pub(super) struct BookingSummary {
     public_id: String,
     status: &'static str,
     starts_at: String,
@@ -246,9 +246,11 @@ struct BookingSummary {
     interviewer: CardView,
     details_url: String,
     thanks_url: String,
+    /// The customer's own page for the booking.
+    page_url: String,
 }
 
-fn summary(booking: &BookingView) -> BookingSummary {
+pub(super) fn summary(booking: &BookingView) -> BookingSummary {
     let (price_text, currency) = price(booking.price);
     BookingSummary {
         public_id: booking.public_id.clone(),
@@ -274,6 +276,7 @@ fn summary(booking: &BookingView) -> BookingSummary {
         }),
         details_url: paths::booking_details(&booking.public_id),
         thanks_url: paths::booking_thanks(&booking.public_id),
+        page_url: paths::booking_page(&booking.public_id),
     }
 }
 

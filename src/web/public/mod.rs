@@ -4,4 +4,5 @@ pub mod booking;
 pub mod cards;
 pub mod home;
 pub mod interviewers;
+pub mod my_booking;
 pub mod seo;
