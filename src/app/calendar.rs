@@ -78,12 +78,20 @@ pub async fn cancel_in_calcom(
     }
     let reason = "The customer cancelled through 508.dev.";
     match status.as_deref() {
-        Some("accepted") => services.calcom.cancel_booking(&job.uid, reason, key).await?,
+        Some("accepted") => {
+            services
+                .calcom
+                .cancel_booking(&job.uid, reason, key)
+                .await?
+        }
         // Still pending (the interviewer had not confirmed yet): declining frees the slot.
         _ => match services.calcom.decline_booking(&job.uid, reason, key).await {
             Ok(()) => {}
             Err(CallError::Rejected { status: 400, .. }) => {
-                services.calcom.cancel_booking(&job.uid, reason, key).await?
+                services
+                    .calcom
+                    .cancel_booking(&job.uid, reason, key)
+                    .await?
             }
             Err(err) => return Err(err.into()),
         },
@@ -93,20 +101,29 @@ pub async fn cancel_in_calcom(
 
 /// The worker's part of a reminder: cal.com may have made the video link after our confirm
 /// call returned; ask once more so the reminder carries it. Failures leave the link out.
-pub async fn refresh_meeting_url(services: &Services, booking_id: i64, uid: &str, interviewer_id: i64) {
+pub async fn refresh_meeting_url(
+    services: &Services,
+    booking_id: i64,
+    uid: &str,
+    interviewer_id: i64,
+) {
     let Ok(Some(key)) = services.cal_key_for(interviewer_id).await else {
         return;
     };
     match services.calcom.get_booking(uid, &key).await {
         Ok(Some(booking)) => {
             if let Some(url) = booking.meeting_url.as_deref() {
-                if let Err(err) = bookings::set_meeting_url(&services.pool, booking_id, uid, url).await {
+                if let Err(err) =
+                    bookings::set_meeting_url(&services.pool, booking_id, uid, url).await
+                {
                     tracing::warn!(booking.id = booking_id, error = %err, "could not record the video link");
                 }
             }
         }
         Ok(None) => {}
-        Err(err) => tracing::warn!(booking.id = booking_id, error = %err, "cal.com unreachable; the reminder goes without a fresh video link"),
+        Err(err) => {
+            tracing::warn!(booking.id = booking_id, error = %err, "cal.com unreachable; the reminder goes without a fresh video link")
+        }
     }
 }
 

@@ -52,10 +52,14 @@ pub async fn booking(services: &Services, public_id: &str) -> anyhow::Result<Opt
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CustomerCancel {
     /// Cancelled; the refund (possibly zero) is on its way and both sides are emailed.
-    Cancelled { refund: Money },
+    Cancelled {
+        refund: Money,
+    },
     /// The refund is no longer the one they were shown (the window closed while they
     /// read): nothing changed; show them the new one.
-    RefundChanged { refund: Money },
+    RefundChanged {
+        refund: Money,
+    },
     /// Not paid, already cancelled, or started: nothing to cancel.
     NotCancellable,
     NotFound,
@@ -102,7 +106,9 @@ pub enum CustomerReschedule {
     NotThisBooking,
     /// Not a booking that can move (unpaid, cancelled, started).
     NotMovable,
-    TooManyAttempts { retry_after_minutes: i64 },
+    TooManyAttempts {
+        retry_after_minutes: i64,
+    },
     NotFound,
 }
 

@@ -74,7 +74,10 @@ fn context<'a>(services: &'a Services, booking: &'a BookingView) -> EmailContext
             booking.starts_at,
             booking.customer_time_zone.as_deref(),
         ),
-        when_interviewer: when::format_in_zone(booking.starts_at, booking.host_time_zone.as_deref()),
+        when_interviewer: when::format_in_zone(
+            booking.starts_at,
+            booking.host_time_zone.as_deref(),
+        ),
         when_utc: when::format_in_zone(booking.starts_at, None),
         reference: reference::of(booking.booking_id),
         starts_in: when::starts_in(booking.starts_at, time::OffsetDateTime::now_utc()),

@@ -526,7 +526,10 @@ async fn cancel_and_tell(
         },
         booking.price.currency,
     );
-    if how.quoted_refund_minor.is_some_and(|quoted| quoted != refund.minor) {
+    if how
+        .quoted_refund_minor
+        .is_some_and(|quoted| quoted != refund.minor)
+    {
         return Ok(CancelOutcome::QuoteChanged { refund });
     }
     let reason: Option<String> = how.reason.map(|r| r.chars().take(500).collect());
@@ -790,7 +793,14 @@ pub async fn acknowledge(
     if !bookings::acknowledge(&mut tx, booking_id, note).await? {
         return Ok(false);
     }
-    email_customer(services, &mut tx, booking_id, "customer_acknowledgement", None).await?;
+    email_customer(
+        services,
+        &mut tx,
+        booking_id,
+        "customer_acknowledgement",
+        None,
+    )
+    .await?;
     tx.commit().await?;
     services.work_queued();
     Ok(true)
@@ -815,7 +825,14 @@ pub async fn refund_under_guarantee(
         return Ok(false);
     }
     queue_refund(&mut tx, &booking, &payment_intent, booking.price, true).await?;
-    email_customer(services, &mut tx, booking_id, "customer_guarantee_refund", None).await?;
+    email_customer(
+        services,
+        &mut tx,
+        booking_id,
+        "customer_guarantee_refund",
+        None,
+    )
+    .await?;
     tx.commit().await?;
     services.work_queued();
     Ok(true)

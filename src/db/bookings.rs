@@ -748,7 +748,11 @@ pub async fn interviewer_of(pool: &PgPool, booking_id: i64) -> sqlx::Result<Opti
 }
 
 /// Records Stripe's receipt of the booking's charge.
-pub async fn set_receipt_url(pool: &PgPool, booking_id: i64, receipt_url: &str) -> sqlx::Result<()> {
+pub async fn set_receipt_url(
+    pool: &PgPool,
+    booking_id: i64,
+    receipt_url: &str,
+) -> sqlx::Result<()> {
     sqlx::query!(
         "update booking set receipt_url = $2 where booking_id = $1",
         booking_id,

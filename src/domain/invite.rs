@@ -127,7 +127,6 @@ impl Invite<'_> {
             .push(event.done());
         calendar.to_string()
     }
-
 }
 
 #[cfg(test)]

@@ -86,8 +86,10 @@ impl TryFrom<BookingOutput> for CalBooking {
     fn try_from(b: BookingOutput) -> Result<Self, CallError> {
         let attendee = b.attendees.into_iter().next();
         let host = b.hosts.into_iter().next();
-        let web_address =
-            |v: &Option<String>| v.clone().filter(|v| v.starts_with("https://") || v.starts_with("http://"));
+        let web_address = |v: &Option<String>| {
+            v.clone()
+                .filter(|v| v.starts_with("https://") || v.starts_with("http://"))
+        };
         Ok(CalBooking {
             meeting_url: web_address(&b.meeting_url).or_else(|| web_address(&b.location)),
             rescheduled_from_uid: b.rescheduled_from_uid,

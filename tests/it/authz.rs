@@ -818,6 +818,131 @@ fn cases(w: &World) -> Vec<Case> {
                 ),
             ],
         ),
+        // ---- the customer's own booking page: the public id is the credential
+        case(
+            Method::GET,
+            "/bookings/{id}",
+            vec![
+                everyone(
+                    format!("/bookings/{bb}"),
+                    none(),
+                    heading("Your practice interview with Bo Beta"),
+                ),
+                everyone(
+                    format!("/bookings/{held}"),
+                    none(),
+                    texts(
+                        200,
+                        "[data-testid=booking-status] .booking-panel__state",
+                        &["Not paid yet"],
+                    ),
+                ),
+                everyone(format!("/bookings/{UNKNOWN_PUBLIC_ID}"), none(), NotFound),
+            ],
+        ),
+        case(
+            Method::GET,
+            "/bookings/{id}/calendar.ics",
+            vec![
+                everyone(
+                    format!("/bookings/{bb}/calendar.ics"),
+                    none(),
+                    Expect::File(
+                        "text/calendar; method=PUBLISH; charset=UTF-8",
+                        b"BEGIN:VCALENDAR",
+                    ),
+                ),
+                // Only a paid booking has an event to add.
+                everyone(format!("/bookings/{held}/calendar.ics"), none(), NotFound),
+                everyone(
+                    format!("/bookings/{UNKNOWN_PUBLIC_ID}/calendar.ics"),
+                    none(),
+                    NotFound,
+                ),
+            ],
+        ),
+        case(
+            Method::GET,
+            "/bookings/{id}/cancel",
+            vec![
+                everyone(
+                    format!("/bookings/{bb}/cancel"),
+                    none(),
+                    heading("Cancel your practice interview?"),
+                ),
+                // Nothing to cancel before payment: back to the booking's page.
+                everyone(
+                    format!("/bookings/{held}/cancel"),
+                    none(),
+                    redirect(format!("/bookings/{held}")),
+                ),
+                everyone(
+                    format!("/bookings/{UNKNOWN_PUBLIC_ID}/cancel"),
+                    none(),
+                    NotFound,
+                ),
+            ],
+        ),
+        case(
+            Method::POST,
+            "/bookings/{id}/cancel",
+            vec![
+                // A refund other than the policy's is never accepted: the page again, with
+                // what a cancel gives now, and nothing cancelled.
+                everyone(
+                    format!("/bookings/{bb}/cancel"),
+                    form(&[("quoted_refund_minor", "1")]),
+                    texts(
+                        422,
+                        "[data-testid=refund-changed] strong",
+                        &["The refund has changed since you opened this page"],
+                    ),
+                ),
+                everyone(
+                    format!("/bookings/{held}/cancel"),
+                    form(&[("quoted_refund_minor", "0")]),
+                    redirect(format!("/bookings/{held}")),
+                ),
+                everyone(
+                    format!("/bookings/{UNKNOWN_PUBLIC_ID}/cancel"),
+                    form(&[("quoted_refund_minor", "0")]),
+                    NotFound,
+                ),
+            ],
+        ),
+        case(
+            Method::GET,
+            "/bookings/{id}/reschedule",
+            vec![
+                everyone(
+                    format!("/bookings/{bb}/reschedule"),
+                    none(),
+                    heading("Move your practice interview with Bo Beta"),
+                ),
+                everyone(
+                    format!("/bookings/{UNKNOWN_PUBLIC_ID}/reschedule"),
+                    none(),
+                    NotFound,
+                ),
+            ],
+        ),
+        case(
+            Method::POST,
+            "/bookings/{id}/reschedule",
+            vec![
+                // An unpaid booking cannot move from here (its hold simply runs out).
+                everyone(
+                    format!("/bookings/{held}/reschedule"),
+                    form(&[("uid", "uid-somewhere-else")]),
+                    Expect::Status(409),
+                ),
+                everyone(
+                    format!("/bookings/{UNKNOWN_PUBLIC_ID}/reschedule"),
+                    form(&[("uid", "uid-somewhere-else")]),
+                    NotFound,
+                ),
+            ],
+        ),
         // ---- webhooks: signed by the sender, so unsigned bodies are refused
         case(
             Method::POST,

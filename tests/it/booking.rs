@@ -1,6 +1,7 @@
 //! The booking flow end to end over HTTP: cal.com verification, details and resume, Stripe
 //! Checkout, webhooks (signed with the real schemes), the outbox, faults.
 
+use icalendar::Component;
 use interview_service::domain::when;
 use reqwest::StatusCode;
 use serde_json::json;
@@ -681,11 +682,38 @@ async fn payment_confirms_the_slot_and_emails_both_sides_once(pool: PgPool) {
         text.contains(&format!("/admin/bookings/{public_id}")),
         "link to the panel"
     );
+    let attachments = host[0]["attachments"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        attachments.len(),
+        1,
+        "the invite only: the resume is a link"
+    );
+    let (method, event) = crate::booking_support::invite_of(&host[0]).await;
+    assert_eq!(method, "REQUEST");
+    assert_eq!(event.get_sequence(), Some(0));
     assert!(
-        host[0]["attachments"]
-            .as_array()
-            .is_none_or(|a| a.is_empty()),
-        "the resume is a link, not an attachment"
+        event
+            .get_description()
+            .unwrap_or("")
+            .contains(&format!("/admin/bookings/{public_id}")),
+        "the interviewer's invite leads to the panel"
+    );
+    let (method, customer_event) = crate::booking_support::invite_of(&customer[0]).await;
+    assert_eq!(method, "REQUEST");
+    assert_eq!(
+        customer_event.get_uid(),
+        event.get_uid(),
+        "one event, one UID"
+    );
+    assert!(
+        customer_event
+            .get_description()
+            .unwrap_or("")
+            .contains(&format!("/bookings/{public_id}")),
+        "the customer's invite leads to their booking page"
     );
 }
 
@@ -1312,6 +1340,21 @@ async fn an_attendee_reschedule_moves_the_paid_booking_and_confirms_the_new_time
     );
     assert_eq!(moved(world.wait_for_mail(&world.host_email, 2).await), 1);
     assert_eq!(world.stripe.session_count(), 1, "no new payment");
+    // The update is the same calendar event, one version later.
+    let mail = world.wait_for_mail(&world.customer_email, 2).await;
+    let update = mail
+        .iter()
+        .find(|m| m["subject"].as_str().unwrap_or("").starts_with("Moved:"))
+        .unwrap();
+    let (method, event) = crate::booking_support::invite_of(update).await;
+    assert_eq!(method, "REQUEST");
+    assert_eq!(event.get_sequence(), Some(1));
+    assert!(
+        event
+            .get_uid()
+            .unwrap_or("")
+            .starts_with(&format!("booking-{public_id}@"))
+    );
 }
 
 /// Inside the notice window a booking cannot be moved: the new request is declined, the

@@ -107,12 +107,18 @@ impl World {
         self.book(&uid).await
     }
 
-    /// A pending cal.com booking for Ines, then ours created from its uid. Returns our public id.
+    /// A pending cal.com booking for Ines three days ahead, then ours created from its uid.
+    /// Returns our public id.
     pub async fn book(&self, uid: &str) -> String {
+        self.book_hours_ahead(uid, 72).await
+    }
+
+    /// [`Self::book`], starting `hours_ahead` from now.
+    pub async fn book_hours_ahead(&self, uid: &str, hours_ahead: i64) -> String {
         self.cal.add_booking(
             uid,
             EVENT_TYPE_ID,
-            72,
+            hours_ahead,
             "pending",
             &self.host_email,
             &self.customer_email,
@@ -169,7 +175,15 @@ impl World {
 
     /// Books and submits valid details; returns (public id, Checkout Session id).
     pub async fn book_and_checkout(&self, uid: &str) -> (String, String) {
-        let public_id = self.book(uid).await;
+        self.book_and_checkout_hours_ahead(uid, 72).await
+    }
+
+    pub async fn book_and_checkout_hours_ahead(
+        &self,
+        uid: &str,
+        hours_ahead: i64,
+    ) -> (String, String) {
+        let public_id = self.book_hours_ahead(uid, hours_ahead).await;
         let page = self
             .submit_details(
                 &public_id,
@@ -247,11 +261,23 @@ impl World {
         panic!("the job queue did not drain");
     }
 
+    /// Makes the retries of failed jobs due now (not reminders: those are due at their time;
+    /// see [`Self::make_reminders_due`]).
     pub async fn make_jobs_due(&self) {
-        sqlx::query("update job set run_at = now() where done_at is null")
+        sqlx::query("update job set run_at = now() where done_at is null and kind <> 'reminder'")
             .execute(&self.app.pool)
             .await
             .unwrap();
+    }
+
+    /// Brings the booking's reminders forward to now, as if their time had come; returns how
+    /// many there were.
+    pub async fn make_reminders_due(&self) -> u64 {
+        sqlx::query("update job set run_at = now() where done_at is null and kind = 'reminder'")
+            .execute(&self.app.pool)
+            .await
+            .unwrap()
+            .rows_affected()
     }
 
     pub async fn status(&self, public_id: &str) -> String {
@@ -283,6 +309,51 @@ pub async fn mail_to_eventually(address: &str, count: usize) -> Vec<Value> {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     mail_to(address).await
+}
+
+/// The text of a received email's attachment `filename` (maildev's REST API).
+pub async fn attachment_text(mail: &Value, filename: &str) -> String {
+    let id = mail["id"].as_str().expect("maildev gives each email an id");
+    reqwest::get(format!(
+        "{}/email/{id}/attachment/{filename}",
+        env("TEST_MAILDEV_URL")
+    ))
+    .await
+    .unwrap()
+    .error_for_status()
+    .unwrap()
+    .text()
+    .await
+    .unwrap()
+}
+
+/// The calendar invite attached to `mail`, parsed back: (METHOD, the event).
+pub async fn invite_of(mail: &Value) -> (String, icalendar::Event) {
+    let attachments = mail["attachments"].as_array().expect("an attachment");
+    let invite = attachments
+        .iter()
+        .find(|a| {
+            a["contentType"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("text/calendar"))
+        })
+        .expect("a calendar invite");
+    let name = invite["generatedFileName"]
+        .as_str()
+        .or(invite["fileName"].as_str())
+        .unwrap();
+    let text = attachment_text(mail, name).await;
+    let calendar: icalendar::Calendar = text.parse().expect("the invite parses");
+    let method = calendar.property_value("METHOD").unwrap_or("").to_owned();
+    let event = calendar
+        .components
+        .into_iter()
+        .find_map(|c| match c {
+            icalendar::CalendarComponent::Event(e) => Some(e),
+            _ => None,
+        })
+        .expect("an event");
+    (method, event)
 }
 
 pub async fn mail_to(address: &str) -> Vec<Value> {

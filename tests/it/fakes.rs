@@ -202,9 +202,9 @@ async fn stripe_payment_intent(
             .into_response();
     }
     let charge_id = format!("ch_for_{id}");
-    let expanded = query
-        .as_deref()
-        .is_some_and(|q| q.contains("expand%5B%5D=latest_charge") || q.contains("expand[]=latest_charge"));
+    let expanded = query.as_deref().is_some_and(|q| {
+        q.contains("expand%5B%5D=latest_charge") || q.contains("expand[]=latest_charge")
+    });
     let latest_charge = if expanded {
         json!({"id": charge_id, "object": "charge", "paid": true,
                "receipt_url": format!("https://pay.stripe.com/receipts/payment/{charge_id}")})
@@ -514,11 +514,24 @@ impl FakeCal {
             let old = &s.bookings[from_uid];
             (
                 old["eventTypeId"].as_i64().unwrap_or_default(),
-                old["hosts"][0]["email"].as_str().unwrap_or_default().to_owned(),
-                old["attendees"][0]["email"].as_str().unwrap_or_default().to_owned(),
+                old["hosts"][0]["email"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                old["attendees"][0]["email"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
             )
         };
-        self.add_booking(new_uid, event_type, hours_ahead, "pending", &host, &attendee);
+        self.add_booking(
+            new_uid,
+            event_type,
+            hours_ahead,
+            "pending",
+            &host,
+            &attendee,
+        );
         if let Some(b) = self.state.lock().unwrap().bookings.get_mut(new_uid) {
             b["rescheduledFromUid"] = json!(from_uid);
         }

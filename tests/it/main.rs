@@ -4,6 +4,7 @@
 mod admin;
 mod authz;
 mod booking;
+mod booking_page;
 mod booking_support;
 mod checkout_races;
 mod fakes;

@@ -67,6 +67,8 @@ async fn the_booking_pages_render_from_at_most_two_queries(pool: PgPool) {
     for path in [
         "/interviewers/ines-interviewer/book".to_owned(),
         format!("/bookings/{public_id}/details"),
+        format!("/bookings/{public_id}"),
+        format!("/bookings/{public_id}/reschedule"),
     ] {
         let page = world.app.get(&path).await;
         assert_eq!(page.status, 200, "{path}");

@@ -220,10 +220,7 @@ pub async fn show_booking(
         reference: reference::of(booking.booking_id),
         stage,
         times: times(&booking),
-        meeting_url: booking
-            .meeting_url
-            .as_deref()
-            .filter(|_| upcoming_paid),
+        meeting_url: booking.meeting_url.as_deref().filter(|_| upcoming_paid),
         add_to_calendar,
         submitted,
         acknowledgement: booking.acknowledged_at.map(|at| Acknowledgement {
@@ -339,7 +336,11 @@ fn render_cancel_page(
     );
     Ok((
         status,
-        state.render("public/booking/cancel.html", None, &Page::new(meta, content))?,
+        state.render(
+            "public/booking/cancel.html",
+            None,
+            &Page::new(meta, content),
+        )?,
     )
         .into_response())
 }
@@ -380,8 +381,7 @@ pub async fn cancel_booking(
         let booking = customer::booking(&state.services, &public_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let Some(choices) =
-            customer::choices(&state.services, &booking, OffsetDateTime::now_utc())
+        let Some(choices) = customer::choices(&state.services, &booking, OffsetDateTime::now_utc())
         else {
             return Ok(Redirect::to(&page).into_response());
         };
