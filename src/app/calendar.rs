@@ -110,20 +110,17 @@ pub async fn refresh_meeting_url(
     let Ok(Some(key)) = services.cal_key_for(interviewer_id).await else {
         return;
     };
-    match services.calcom.get_booking(uid, &key).await {
-        Ok(Some(booking)) => {
-            if let Some(url) = booking.meeting_url.as_deref() {
-                if let Err(err) =
-                    bookings::set_meeting_url(&services.pool, booking_id, uid, url).await
-                {
-                    tracing::warn!(booking.id = booking_id, error = %err, "could not record the video link");
-                }
-            }
-        }
-        Ok(None) => {}
+    let url = match services.calcom.get_booking(uid, &key).await {
+        Ok(booking) => booking.and_then(|b| b.meeting_url),
         Err(err) => {
-            tracing::warn!(booking.id = booking_id, error = %err, "cal.com unreachable; the reminder goes without a fresh video link")
+            tracing::warn!(booking.id = booking_id, error = %err, "cal.com unreachable; the reminder goes without a fresh video link");
+            None
         }
+    };
+    if let Some(url) = url
+        && let Err(err) = bookings::set_meeting_url(&services.pool, booking_id, uid, &url).await
+    {
+        tracing::warn!(booking.id = booking_id, error = %err, "could not record the video link");
     }
 }
 

@@ -5,12 +5,17 @@
 //! | transition | when | side effects queued |
 //! |---|---|---|
 //! | held -> awaiting_payment | details saved, Checkout Session recorded | none |
-//! | held/awaiting_payment/expired -> paid | Stripe says paid (webhook, thank-you page, reconciliation) | confirm cal.com booking; customer confirmation email; interviewer notification email |
+//! | held/awaiting_payment/expired -> paid | Stripe says paid (webhook, thank-you page, reconciliation) | confirm cal.com booking; customer confirmation and interviewer notification (each with the calendar invite); reminders 24 h and 1 h before; record the charge's receipt |
 //! | held/awaiting_payment -> expired | hold timed out (and no Checkout Session is being opened), the current Checkout Session expired or its payment failed | decline cal.com booking (frees the slot) |
-//! | held/awaiting_payment/paid -> cancelled | cancelled or rejected in cal.com | if paid: refund per policy; customer email |
-//! | (status kept) | an attendee's reschedule request within our policy (`BOOKING_REQUESTED` with `rescheduleUid`): the booking moves to the new uid and time | if paid: confirm the new cal.com booking; customer and interviewer emails |
+//! | held/awaiting_payment/paid -> cancelled | cancelled or rejected in cal.com | if paid: refund per policy; both sides emailed (the invite withdrawn) |
+//! | paid -> cancelled | the customer cancels on their booking page, at the refund they were shown | cancel the cal.com booking; refund per policy; both sides emailed (the invite withdrawn) |
+//! | (status kept) | an attendee's reschedule request within our policy (`BOOKING_REQUESTED` with `rescheduleUid`, or the booking page's reschedule flow): the booking moves to the new uid and time | if paid: confirm the new cal.com booking; both sides emailed the updated invite; reminders for the new time |
+//! | (status kept) | the interviewer moved it in cal.com (`BOOKING_RESCHEDULED`) | if paid: read the new cal.com booking (its video link); both sides emailed the updated invite; reminders for the new time |
 //! | paid -> cancelled | the payment arrived after cal.com released the slot (found by the confirm job) | full refund; customer email with a link to book again |
 //! | paid/cancelled -> refunded | Stripe `charge.refunded` | none |
+//!
+//! A reminder is a job due at its time; when it runs it sends nothing unless the booking is
+//! still paid, at the same cal.com booking and start it was scheduled for.
 //!
 //! Each effect has a dedupe key, so repeating a transition (duplicate webhooks, two app
 //! instances, the landing page racing the webhook) never repeats its effects. A payment that

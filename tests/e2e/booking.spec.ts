@@ -227,7 +227,7 @@ test("a customer books, fills in the details, pays and gets the confirmation", a
 
   await test.step("the details page now says the booking is paid", async () => {
     await page.goto(`/bookings/${bookingId}/details`);
-    await expect(page.getByRole("main").getByRole("link", { name: "See its status" })).toBeVisible();
+    await expect(page.getByRole("main").getByRole("link", { name: "Open your booking" })).toBeVisible();
   });
 });
 

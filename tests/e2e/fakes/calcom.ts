@@ -4,6 +4,12 @@
 //   GET  /v2/bookings/:uid            {status: "success", data: Booking} or 404
 //   POST /v2/bookings/:uid/confirm    pending -> accepted
 //   POST /v2/bookings/:uid/decline    pending -> rejected (body {reason})
+//   POST /v2/bookings/:uid/cancel     pending or accepted -> cancelled (body {cancellationReason})
+//
+// As cal.com does: confirming makes the video room, so an accepted booking carries its link
+// in `meetingUrl` and `location` (handleConfirmation.ts runs EventManager's create); a
+// reschedule made in the booker is a new pending booking naming the old one in
+// `rescheduledFromUid` (RegularBookingService.ts), and the old one stays until then.
 //
 // Test side (no auth; the embed double and the specs call these):
 //   POST /_test/bookings              what cal.com does when someone books in the embed:
@@ -35,6 +41,8 @@ export interface CalBooking {
   hosts: { id: number; name: string; email: string; username: string; timeZone: string }[];
   attendees: { name: string; email: string; timeZone: string; absent: boolean }[];
   location: string;
+  meetingUrl?: string;
+  rescheduledFromUid?: string;
   metadata: Record<string, string>;
   createdAt: string;
   updatedAt: string;
@@ -44,7 +52,7 @@ export interface CalCall {
   method: string;
   path: string;
   uid: string | null;
-  action: "get" | "confirm" | "decline" | "other";
+  action: "get" | "confirm" | "decline" | "cancel" | "other";
   apiVersion: string | null;
   authorised: boolean;
   body: unknown;
@@ -56,6 +64,8 @@ interface NewBooking {
   calLink?: string;
   start?: string;
   hostEmail?: string;
+  /** Set by the booker when it runs cal.com's reschedule flow (`?rescheduleUid=`). */
+  rescheduleUid?: string;
   attendee?: { name?: string; email?: string; timeZone?: string };
 }
 
@@ -99,6 +109,7 @@ export async function startFakeCal(options: FakeCalOptions): Promise<{ close: ()
       hosts: [{ id: 100 + eventType.id % 100, name: username, email: input.hostEmail, username, timeZone: "Europe/Berlin" }],
       attendees: [{ name: attendee.name, email: attendee.email, timeZone: attendee.timeZone ?? "UTC", absent: false }],
       location: "integrations:daily",
+      ...(input.rescheduleUid && bookings.has(input.rescheduleUid) ? { rescheduledFromUid: input.rescheduleUid } : {}),
       metadata: {},
       createdAt: now,
       updatedAt: now,
@@ -155,9 +166,9 @@ export async function startFakeCal(options: FakeCalOptions): Promise<{ close: ()
       });
     }
 
-    const m = /^\/v2\/bookings\/([^/]+)(?:\/(confirm|decline))?$/.exec(path);
+    const m = /^\/v2\/bookings\/([^/]+)(?:\/(confirm|decline|cancel))?$/.exec(path);
     const uid = m?.[1] ? decodeURIComponent(m[1]) : null;
-    const action = !m ? "other" : m[2] === "confirm" ? "confirm" : m[2] === "decline" ? "decline" : "get";
+    const action: CalCall["action"] = !m ? "other" : m[2] === "confirm" || m[2] === "decline" || m[2] === "cancel" ? m[2] : "get";
     const authorised = header(req, "authorization") === `Bearer ${options.apiKey}`;
     const apiVersion = header(req, "cal-api-version") ?? null;
     const call: CalCall = {
@@ -195,6 +206,8 @@ export async function startFakeCal(options: FakeCalOptions): Promise<{ close: ()
         return answer(error(400, "BadRequestException", `Booking is ${booking.status}`));
       }
       booking.status = "accepted";
+      booking.meetingUrl = `https://app.cal.com/video/${booking.uid}`;
+      booking.location = booking.meetingUrl;
       booking.updatedAt = new Date().toISOString();
       return answer({ status: 200, body: { status: "success", data: booking } });
     }
@@ -203,6 +216,14 @@ export async function startFakeCal(options: FakeCalOptions): Promise<{ close: ()
         return answer(error(400, "BadRequestException", `Booking is ${booking.status}`));
       }
       booking.status = "rejected";
+      booking.updatedAt = new Date().toISOString();
+      return answer({ status: 200, body: { status: "success", data: booking } });
+    }
+    if (action === "cancel" && method === "POST") {
+      if (booking.status === "rejected") {
+        return answer(error(400, "BadRequestException", `Booking is ${booking.status}`));
+      }
+      booking.status = "cancelled";
       booking.updatedAt = new Date().toISOString();
       return answer({ status: 200, body: { status: "success", data: booking } });
     }

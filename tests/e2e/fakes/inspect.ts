@@ -22,7 +22,7 @@ export function calBookings(hostEmail: string): Promise<CalBookingSeen[]> {
 
 export interface CalCallSeen {
   method: string;
-  action: "get" | "confirm" | "decline" | "other";
+  action: "get" | "confirm" | "decline" | "cancel" | "other";
   authorised: boolean;
   apiVersion: string | null;
   status: number;

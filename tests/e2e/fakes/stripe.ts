@@ -6,6 +6,8 @@
 //   GET  /v1/checkout/sessions/:id            retrieve
 //   POST /v1/checkout/sessions/:id/expire     expire (only while open) -> checkout.session.expired
 //   POST /v1/refunds                          refund a payment intent -> charge.refunded
+//   GET  /v1/payment_intents/:id              a paid session's payment intent; with
+//                                             expand[]=latest_charge its charge (and receipt)
 //   GET  /pay/:id                             the hosted page: amount, email, "Pay" button
 //   POST /pay/:id                             pay: session complete + paid, signed
 //                                             checkout.session.completed, 303 to success_url
@@ -473,6 +475,27 @@ export async function startFakeStripe(options: FakeStripeOptions): Promise<{ clo
       record.status = expireSession(res, decodeURIComponent(m[1]));
     } else if (path === "/v1/refunds" && method === "POST") {
       record.status = createRefund(req, res, params);
+    } else if ((m = /^\/v1\/payment_intents\/([^/]+)$/.exec(path)) && m[1] && method === "GET") {
+      const id = decodeURIComponent(m[1]);
+      const paid = [...sessions.values()].find((x) => x.payment_intent === id);
+      if (paid) {
+        // As Stripe: `latest_charge` is the charge's id unless expanded.
+        const chargeId = `ch_${id.replace(/^pi_/, "")}`;
+        const charge = {
+          id: chargeId,
+          object: "charge",
+          paid: true,
+          amount: paid.amount_total,
+          currency: paid.currency,
+          // Stripe's receipts live on pay.stripe.com (https): the app keeps only such links.
+          receipt_url: `https://pay.stripe.com/receipts/payment/${chargeId}`,
+        };
+        const expanded = url.searchParams.getAll("expand[]").includes("latest_charge");
+        sendJson(res, 200, { id, object: "payment_intent", status: "succeeded", latest_charge: expanded ? charge : chargeId });
+        record.status = 200;
+      } else {
+        record.status = stripeError(res, 404, `No such payment_intent: '${id}'`, undefined, "payment_intent");
+      }
     } else {
       record.status = stripeError(res, 404, `Unrecognized request URL (${method}: ${path}).`);
     }
