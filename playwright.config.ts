@@ -88,6 +88,9 @@ export default defineConfig({
       DATA_DIR: "test-results/data",
       RUST_LOG: "warn",
       RUN_WORKER: "true",
+      // Each test is its own visitor (helpers.ts gives it an X-Forwarded-For address), as
+      // customers are: the per-client limits then count one test's requests, not the suite's.
+      TRUSTED_PROXIES: "127.0.0.1/32",
       STRIPE_SECRET_KEY,
       STRIPE_WEBHOOK_SECRET,
       STRIPE_API_BASE: STRIPE_BASE_URL,

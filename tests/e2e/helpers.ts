@@ -2,10 +2,25 @@ import AxeBuilder from "@axe-core/playwright";
 import { test as base, expect, type Page, type TestInfo } from "@playwright/test";
 
 /**
- * Playwright's `test`, failing any test whose pages break the Content-Security-Policy: the
- * browser reports each blocked script, style or frame on the console.
+ * Playwright's `test`: each test a visitor of its own, and failing any test whose pages break
+ * the Content-Security-Policy (the browser reports each blocked script, style or frame on
+ * the console).
  */
-export const test = base.extend<{ cspViolations: string[] }>({
+export const test = base.extend<{ cspViolations: string[]; visitorAddress: string }>({
+  /**
+   * Each test browses from its own address (documentation range 198.18.0.0/15), sent as
+   * X-Forwarded-For through the trusted loopback "proxy" (TRUSTED_PROXIES in
+   * playwright.config.ts): per-visitor limits (cal.com lookups, sign-in attempts) count this
+   * test's requests only, as they would count one customer's.
+   */
+  visitorAddress: [
+    async ({ context }, use) => {
+      const address = `198.18.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;
+      await context.setExtraHTTPHeaders({ "x-forwarded-for": address });
+      await use(address);
+    },
+    { auto: true },
+  ],
   cspViolations: [
     async ({ page }, use) => {
       const violations: string[] = [];

@@ -46,6 +46,9 @@ export async function bookAndPay(page: Page, slug: string, customer: Customer, h
   await installCalEmbed(page, { hostEmail });
   await page.goto(`/interviewers/${slug}/book`);
   const booker = page.frameLocator('iframe[title="Book a call"]');
+  // Once the calendar is up, the loading line above it goes and the frame moves: a click
+  // aimed before that lands beside the button.
+  await expect(page.locator(".calendar-frame--ready")).toBeVisible();
   await booker.getByRole("button", { name: "10:00" }).click();
   await booker.getByLabel("Your name").fill(customer.name);
   await booker.getByLabel("Email address").fill(customer.email);

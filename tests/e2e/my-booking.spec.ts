@@ -55,7 +55,7 @@ test("after paying, the customer's booking page shows it, moves it and cancels i
     );
     await expect(calendar.getByRole("link", { name: /Google Calendar/ })).toHaveAttribute("href", /^https:\/\/calendar\.google\.com\//);
     await expect(page.getByTestId("submitted")).toContainText(customer.background);
-    await expect(page.getByTestId("cancel-terms")).toContainText("full refund of $150");
+    await expect(page.getByTestId("cancel-terms")).toContainText("full refund of $180");
     await expectNoAxeViolations(page, "booking page");
     await expectNoSidewaysScroll(page);
     await keepScreenshot(page, testInfo, "my-booking");
@@ -78,6 +78,9 @@ test("after paying, the customer's booking page shows it, moves it and cancels i
     await expect(booker.getByRole("button", { name: "10:00" })).toBeVisible();
     await expectNoAxeViolations(page, "reschedule page");
     await keepScreenshot(page, testInfo, "my-booking-reschedule");
+    // Once the calendar is up, the loading line above it goes and the frame moves: a click
+    // aimed before that lands beside the button.
+    await expect(page.locator(".calendar-frame--ready")).toBeVisible();
     await booker.getByRole("button", { name: "10:00" }).click();
     await booker.getByLabel("Your name").fill(customer.name);
     await booker.getByLabel("Email address").fill(customer.email);
@@ -111,14 +114,14 @@ test("after paying, the customer's booking page shows it, moves it and cancels i
     await page.goto(`/bookings/${bookingId}`);
     await page.getByTestId("cancel-link").click();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Cancel your practice interview?");
-    await expect(page.getByTestId("cancel-refund")).toHaveText("Full refund: $150");
+    await expect(page.getByTestId("cancel-refund")).toHaveText("Full refund: $180");
     await expectNoAxeViolations(page, "cancel page");
     await expectNoSidewaysScroll(page);
     await keepScreenshot(page, testInfo, "my-booking-cancel");
     await page.getByLabel(/Why are you cancelling/).fill("My onsite moved to the same day.");
     await page.getByTestId("confirm-cancel").click();
     await expect(page).toHaveURL(new RegExp(`/bookings/${bookingId}\\?done=cancelled$`));
-    await expect(page.getByTestId("done")).toContainText("Your refund of $150 is on its way");
+    await expect(page.getByTestId("done")).toContainText("Your refund of $180 is on its way");
     await expect
       .poll(async () => (await calCalls(newUid)).filter((c) => c.action === "cancel" && c.status === 200).length, {
         timeout: 15_000,
