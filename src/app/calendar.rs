@@ -25,6 +25,12 @@ pub async fn confirm_in_calcom(
     job: &CalJob,
     key: &Secret,
 ) -> anyhow::Result<()> {
+    // Only a booking still paid, at this cal.com booking: one cancelled or moved since the
+    // job was queued must not be confirmed (its own job releases or confirms what it has).
+    let ours = bookings::view_by_id(&mut *services.pool.acquire().await?, job.booking_id).await?;
+    if !ours.is_some_and(|b| b.status == BookingStatus::Paid && b.cal_booking_uid == job.uid) {
+        return Ok(());
+    }
     for _ in 0..3 {
         let booking = services
             .calcom

@@ -111,6 +111,8 @@ pub async fn list_bookings(
 #[derive(Serialize)]
 struct BookingDetail {
     public_id: String,
+    /// The reference customers quote in email ("IS-7K3P-Q2").
+    reference: String,
     status: &'static str,
     status_label: &'static str,
     when_interviewer: String,
@@ -152,6 +154,7 @@ struct DetailContent {
 fn detail(booking: &BookingView, admin: &Admin) -> BookingDetail {
     BookingDetail {
         public_id: booking.public_id.clone(),
+        reference: crate::domain::reference::of(booking.booking_id),
         status: booking.status.as_db(),
         status_label: booking.status.label(),
         when_interviewer: when::format_in_zone(booking.starts_at, Some(&admin.0.time_zone)),

@@ -70,6 +70,7 @@ struct BookPageContent {
     cal: Option<CalEmbed>,
     create_url: String,
     refund_window_hours: u32,
+    reschedule_notice_hours: u32,
 }
 
 /// `GET /interviewers/{slug}/book`
@@ -117,6 +118,7 @@ pub async fn show_booking_page(
         cal,
         create_url: path,
         refund_window_hours: state.config.booking.refund_window_hours,
+        reschedule_notice_hours: state.config.booking.reschedule_notice_hours,
     };
     Ok(state
         .render(

@@ -67,6 +67,16 @@ async fn acknowledging_emails_the_customer_once(pool: PgPool) {
         "no second acknowledge button"
     );
     assert!(page.body.contains("Bring a notepad."));
+    // The reference the customer quotes (their booking page shows the same).
+    let id: i64 = sqlx::query_scalar("select booking_id from booking where public_id = $1")
+        .bind(&p.booking_a)
+        .fetch_one(&p.app.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        page.texts("[data-testid=booking-reference]"),
+        [interview_service::domain::reference::of(id)]
+    );
 }
 
 #[sqlx::test]
