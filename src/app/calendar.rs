@@ -3,7 +3,10 @@
 
 use anyhow::Context;
 
-use super::{Services, lifecycle, lifecycle::CalJob};
+use super::{
+    Services, lifecycle,
+    lifecycle::{CalJob, MovedBy},
+};
 use crate::{
     config::Secret,
     db::bookings,
@@ -248,9 +251,15 @@ pub async fn apply_calcom_event(
             let end = payload.end_time.as_deref().and_then(parse_webhook_time);
             match (payload.uid.as_deref(), start, end) {
                 (Some(new_uid), Some(start), Some(end)) => {
-                    let outcome =
-                        lifecycle::moved_by_interviewer(services, booking_id, new_uid, start, end)
-                            .await?;
+                    let outcome = lifecycle::reschedule(
+                        services,
+                        booking_id,
+                        new_uid,
+                        start,
+                        end,
+                        MovedBy::Interviewer,
+                    )
+                    .await?;
                     tracing::info!(booking.id = booking_id, ?outcome, "organizer reschedule");
                     CalEventOutcome::Applied
                 }
@@ -262,9 +271,15 @@ pub async fn apply_calcom_event(
             let end = payload.end_time.as_deref().and_then(parse_webhook_time);
             match (payload.uid.as_deref(), start, end) {
                 (Some(new_uid), Some(start), Some(end)) => {
-                    let outcome =
-                        lifecycle::reschedule_requested(services, booking_id, new_uid, start, end)
-                            .await?;
+                    let outcome = lifecycle::reschedule(
+                        services,
+                        booking_id,
+                        new_uid,
+                        start,
+                        end,
+                        MovedBy::Customer,
+                    )
+                    .await?;
                     tracing::info!(booking.id = booking_id, ?outcome, "attendee reschedule");
                     CalEventOutcome::Applied
                 }

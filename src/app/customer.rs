@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 
 use super::{
     Services,
-    lifecycle::{self, CancelOutcome, RescheduleOutcome},
+    lifecycle::{self, CancelOutcome, MovedBy, RescheduleOutcome},
     throttle,
 };
 use crate::{
@@ -161,12 +161,13 @@ pub async fn reschedule(
         return Ok(NotThisBooking);
     }
     Ok(
-        match lifecycle::reschedule_requested(
+        match lifecycle::reschedule(
             services,
             booking.booking_id,
             &new.uid,
             new.start,
             new.end,
+            MovedBy::Customer,
         )
         .await?
         {

@@ -628,16 +628,31 @@ pub enum RescheduleOutcome {
     NotMovable,
 }
 
-/// An attendee asked cal.com to move their booking: cal.com created a pending booking
-/// `new_uid` at `starts_at`..`ends_at` (cal.com's `BOOKING_REQUESTED` with `rescheduleUid`).
-/// Our policy: a booking may be moved until `RESCHEDULE_NOTICE_HOURS` before its current
-/// start, to a time in the future. No new payment: a paid booking keeps its payment.
-pub async fn reschedule_requested(
+/// Who moved a booking to another time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MovedBy {
+    /// The attendee, through cal.com's reschedule flow (from our booking page or cal.com's
+    /// own link): cal.com made a pending booking (`BOOKING_REQUESTED` with `rescheduleUid`)
+    /// that we confirm, if our policy allows the move.
+    Customer,
+    /// The interviewer in cal.com (`BOOKING_RESCHEDULED`): confirmed by default there, as the
+    /// organizer did it; our policy does not apply to them.
+    Interviewer,
+}
+
+/// The booking moves to cal.com booking `new_uid` at `starts_at`..`ends_at`. Our policy for
+/// customers: a booking may be moved until `RESCHEDULE_NOTICE_HOURS` before its current
+/// start, to a time in the future; otherwise the new request is declined and the customer
+/// told. No new payment: a paid booking keeps its payment; its new cal.com booking is
+/// confirmed (or, confirmed already, read for its video link), both sides get the updated
+/// invite, and the reminders follow the new time. A booking not paid yet just follows.
+pub async fn reschedule(
     services: &Services,
     booking_id: i64,
     new_uid: &str,
     starts_at: OffsetDateTime,
     ends_at: OffsetDateTime,
+    by: MovedBy,
 ) -> anyhow::Result<RescheduleOutcome> {
     let mut tx = services.pool.begin().await?;
     bookings::lock(&mut tx, booking_id).await?;
@@ -652,7 +667,9 @@ pub async fn reschedule_requested(
     }
     let now = OffsetDateTime::now_utc();
     let notice = services.config.booking.reschedule_notice_hours;
-    if !can_reschedule(booking.starts_at, now, notice) || starts_at <= now {
+    if by == MovedBy::Customer
+        && (!can_reschedule(booking.starts_at, now, notice) || starts_at <= now)
+    {
         let job = CalJob {
             booking_id,
             interviewer_id: booking.interviewer_id,
@@ -731,61 +748,6 @@ pub async fn refund_late_payment(services: &Services, booking_id: i64) -> anyhow
     )
     .await?;
     Ok(matches!(outcome, CancelOutcome::Cancelled { .. }))
-}
-
-/// The interviewer moved the booking in cal.com (`BOOKING_RESCHEDULED`: confirmed by
-/// default, since the organizer did it). Both sides get the updated invite; the reminders
-/// follow the new time. A booking not paid yet just follows.
-pub async fn moved_by_interviewer(
-    services: &Services,
-    booking_id: i64,
-    new_uid: &str,
-    starts_at: OffsetDateTime,
-    ends_at: OffsetDateTime,
-) -> anyhow::Result<RescheduleOutcome> {
-    let mut tx = services.pool.begin().await?;
-    bookings::lock(&mut tx, booking_id).await?;
-    let Some(booking) = bookings::view_by_id(&mut tx, booking_id).await? else {
-        return Ok(RescheduleOutcome::NotMovable);
-    };
-    if booking.cal_booking_uid == new_uid {
-        return Ok(RescheduleOutcome::AlreadyMoved);
-    }
-    if !(booking.status.is_unpaid_hold() || booking.status == BookingStatus::Paid) {
-        return Ok(RescheduleOutcome::NotMovable);
-    }
-    bookings::reschedule(&mut tx, booking_id, new_uid, starts_at, ends_at).await?;
-    if booking.status == BookingStatus::Paid {
-        // Confirmed already; the job reads it and records the new video link.
-        let job = CalJob {
-            booking_id,
-            interviewer_id: booking.interviewer_id,
-            uid: new_uid.to_owned(),
-            refused_reschedule: false,
-        };
-        jobs::enqueue(
-            &mut tx,
-            JOB_CAL_CONFIRM,
-            &format!("cal_confirm:{booking_id}:{new_uid}"),
-            &job,
-        )
-        .await?;
-        let moved = bookings::view_by_id(&mut tx, booking_id)
-            .await?
-            .context("booking vanished")?;
-        email_both(
-            services,
-            &mut tx,
-            &moved,
-            ("customer_rescheduled", "interviewer_rescheduled"),
-            Some(new_uid),
-        )
-        .await?;
-        schedule_reminders(&mut tx, &moved).await?;
-    }
-    tx.commit().await?;
-    services.work_queued();
-    Ok(RescheduleOutcome::Moved)
 }
 
 /// The interviewer confirms they have the customer's information: the customer is told once.

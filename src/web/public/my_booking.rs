@@ -181,6 +181,13 @@ fn meta_for(state: &AppState, booking: &BookingView, path: &str, title: String) 
     meta
 }
 
+/// The booking behind the page's id, or the 404 page.
+async fn found(state: &AppState, public_id: &str) -> Result<BookingView, AppError> {
+    customer::booking(&state.services, public_id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
 fn day(at: OffsetDateTime, zone: Option<&str>) -> String {
     when::format_in_zone(at, zone)
 }
@@ -191,9 +198,7 @@ pub async fn show_booking(
     PathId(public_id): PathId<String>,
     Query(query): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
-    let booking = customer::booking(&state.services, &public_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let booking = found(&state, &public_id).await?;
     let now = OffsetDateTime::now_utc();
     let stage = stage(&booking, now);
     let zone = booking.customer_time_zone.as_deref();
@@ -351,9 +356,7 @@ pub async fn show_cancel(
     State(state): State<AppState>,
     PathId(public_id): PathId<String>,
 ) -> Result<Response, AppError> {
-    let booking = customer::booking(&state.services, &public_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let booking = found(&state, &public_id).await?;
     let Some(choices) = customer::choices(&state.services, &booking, OffsetDateTime::now_utc())
     else {
         return Ok(Redirect::to(&paths::booking_page(&public_id)).into_response());
@@ -378,9 +381,7 @@ pub async fn cancel_booking(
     let reason = clean_text(&form.reason);
     let page = paths::booking_page(&public_id);
     if !MAX_CANCEL_REASON.allows(&reason) {
-        let booking = customer::booking(&state.services, &public_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let booking = found(&state, &public_id).await?;
         let Some(choices) = customer::choices(&state.services, &booking, OffsetDateTime::now_utc())
         else {
             return Ok(Redirect::to(&page).into_response());
@@ -403,9 +404,7 @@ pub async fn cancel_booking(
         }
         CustomerCancel::NotCancellable => Ok(Redirect::to(&page).into_response()),
         CustomerCancel::RefundChanged { .. } => {
-            let booking = customer::booking(&state.services, &public_id)
-                .await?
-                .ok_or(AppError::NotFound)?;
+            let booking = found(&state, &public_id).await?;
             match customer::choices(&state.services, &booking, OffsetDateTime::now_utc()) {
                 Some(choices) => render_cancel_page(
                     &state,
@@ -440,9 +439,7 @@ pub async fn show_reschedule(
     State(state): State<AppState>,
     PathId(public_id): PathId<String>,
 ) -> Result<Response, AppError> {
-    let booking = customer::booking(&state.services, &public_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let booking = found(&state, &public_id).await?;
     let choices = customer::choices(&state.services, &booking, OffsetDateTime::now_utc());
     let cal_link = match choices {
         Some(c) if c.can_reschedule => {
