@@ -332,8 +332,10 @@ pub async fn password_link_owner(
 }
 
 pub enum SetPasswordOutcome {
-    /// Set; every session of the account ended. Sign in now.
+    /// Set from a password-reset link; every session of the account ended. Sign in now.
     Set,
+    /// Set from an invitation: the new interviewer is signed in at once with this session.
+    SetAndSignedIn { session_token: String },
     /// The link is unknown, used or expired.
     InvalidLink,
     Invalid {
@@ -374,12 +376,30 @@ pub async fn set_password_from_link(
     accounts::delete_other_sessions(&mut tx, owner.user_id, None).await?;
     accounts::end_tokens(&mut tx, owner.user_id).await?;
     tx.commit().await?;
+    // An invitation was sent to this address and just used: that proves the address as a
+    // sign-in would, so the new interviewer goes straight in. A reset ends every session
+    // and asks for a fresh sign-in (whoever asked for it may not be at this browser).
+    if owner.is_invitation {
+        let session_token = tokens::new_token();
+        accounts::create_session(
+            &services.pool,
+            &tokens::token_hash(&session_token),
+            owner.user_id,
+            SESSION_HOURS,
+        )
+        .await?;
+        return Ok(SetPasswordOutcome::SetAndSignedIn { session_token });
+    }
     Ok(SetPasswordOutcome::Set)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InviteOutcome {
+    /// A new, hidden profile and its account.
     Invited,
+    /// An account for a profile that existed without one; the profile is as it was (listed
+    /// or hidden).
+    InvitedToExistingProfile,
     InvalidEmail,
     InvalidName,
     /// The email has an account already, the name's profile address is taken, or the chosen
@@ -434,5 +454,9 @@ pub async fn invite_interviewer(
         invited_by,
     )
     .await?;
-    Ok(InviteOutcome::Invited)
+    Ok(if existing_profile.is_some() {
+        InviteOutcome::InvitedToExistingProfile
+    } else {
+        InviteOutcome::Invited
+    })
 }

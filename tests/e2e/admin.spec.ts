@@ -118,8 +118,18 @@ test("staff invite a new interviewer, who signs in, sets a rate and tags, and go
   await page.locator("input[name=new]").fill(PASSWORD);
   await page.locator("input[name=confirm]").fill(PASSWORD);
   await page.getByRole("button", { name: /password/i }).click();
-  await signIn(page, email, PASSWORD);
-  await page.goto("/admin/profile");
+  // Choosing the password from the invitation signs them in: straight to their profile.
+  await expect(page).toHaveURL(/\/admin\/profile\?welcome=1$/);
+  await expect(page.getByTestId("welcome")).toBeVisible();
+  // Their (long) address is shown whole in the bar, on a phone too: wrapped, never cut.
+  const signedInAs = page.getByTestId("signed-in-as");
+  await expect(signedInAs).toHaveText(email);
+  const fits = await signedInAs.evaluate((el) => {
+    const line = el.parentElement as HTMLElement;
+    const box = el.getBoundingClientRect();
+    return line.scrollWidth <= line.clientWidth && box.right <= window.innerWidth && box.left >= 0;
+  });
+  expect(fits, "the signed-in address fits the bar").toBe(true);
   await expect(page.locator("input[name=name]")).toHaveValue(name);
   await expectNoAxeViolations(page, "profile page");
   await keepScreenshot(page, testInfo, "admin-profile");

@@ -391,6 +391,17 @@ pub async fn set_password(
             SetPasswordOutcome::Set => {
                 return Ok(Redirect::to(&paths::login_with_notice("reset")).into_response());
             }
+            SetPasswordOutcome::SetAndSignedIn { session_token } => {
+                // Straight to their profile: what a new interviewer does first.
+                let mut response =
+                    Redirect::to(&paths::with_outcome(paths::ADMIN_PROFILE, "welcome", "1"))
+                        .into_response();
+                response.headers_mut().insert(
+                    header::SET_COOKIE,
+                    session::session_cookie(&state, Some(&session_token)),
+                );
+                return Ok(response);
+            }
             SetPasswordOutcome::InvalidLink => invalid_link(&token),
             SetPasswordOutcome::Invalid { owner, errors } => SetPasswordContent {
                 valid: true,

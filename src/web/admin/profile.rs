@@ -113,6 +113,7 @@ struct ProfileContent {
     limits: ProfileLimits,
     errors: FieldErrors,
     saved: bool,
+    welcome: bool,
     staff_view: bool,
 }
 
@@ -169,7 +170,7 @@ async fn render(
     profile: &EditableProfile,
     values: ProfileInput,
     errors: FieldErrors,
-    saved: bool,
+    notice: Notice,
 ) -> Result<Response, AppError> {
     let tags = profiles::all_tags(&state.pool).await?;
     let choice = |kind: TagKind| {
@@ -205,7 +206,8 @@ async fn render(
         },
         values,
         errors,
-        saved,
+        saved: notice == Notice::Saved,
+        welcome: notice == Notice::Welcome,
         staff_view: editing.is_staff_view(),
     };
     let status = if content.errors.is_empty() {
@@ -232,6 +234,28 @@ async fn render(
 #[derive(Deserialize, Default)]
 pub struct SavedQuery {
     saved: Option<String>,
+    /// Just signed in from an invitation (`account::set_password`).
+    welcome: Option<String>,
+}
+
+/// What the profile page announces above the form.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Notice {
+    None,
+    Saved,
+    Welcome,
+}
+
+impl SavedQuery {
+    fn notice(&self) -> Notice {
+        if self.saved.is_some() {
+            Notice::Saved
+        } else if self.welcome.is_some() {
+            Notice::Welcome
+        } else {
+            Notice::None
+        }
+    }
 }
 
 async fn load(state: &AppState, editing: Editing) -> Result<EditableProfile, AppError> {
@@ -244,7 +268,7 @@ async fn show(
     state: &AppState,
     admin: &Admin,
     editing: Editing,
-    saved: bool,
+    notice: Notice,
 ) -> Result<Response, AppError> {
     let profile = load(state, editing).await?;
     let values = input_from(&profile);
@@ -255,7 +279,7 @@ async fn show(
         &profile,
         values,
         FieldErrors::new(),
-        saved,
+        notice,
     )
     .await
 }
@@ -266,7 +290,7 @@ pub async fn show_own_profile(
     Query(q): Query<SavedQuery>,
 ) -> Result<Response, AppError> {
     match own_profile(&admin) {
-        Ok(editing) => show(&state, &admin, editing, q.saved.is_some()).await,
+        Ok(editing) => show(&state, &admin, editing, q.notice()).await,
         // Staff without a profile of their own manage everyone's instead.
         Err(_) if admin.is_staff() => Ok(Redirect::to(paths::ADMIN_INTERVIEWERS).into_response()),
         Err(err) => Err(err),
@@ -279,7 +303,7 @@ pub async fn show_profile_for_staff(
     PathId(id): PathId<i64>,
     Query(q): Query<SavedQuery>,
 ) -> Result<Response, AppError> {
-    show(&state, &admin, Editing::ForStaff(id), q.saved.is_some()).await
+    show(&state, &admin, Editing::ForStaff(id), q.notice()).await
 }
 
 /// The profile form as posted. Work-history rows come as repeated fields in page order, each
@@ -368,7 +392,7 @@ async fn save(
         SaveProfileOutcome::Saved => Ok(Redirect::to(&editing.saved_url()).into_response()),
         SaveProfileOutcome::Invalid(errors) => {
             let profile = load(state, editing).await?;
-            render(state, admin, editing, &profile, input, errors, false).await
+            render(state, admin, editing, &profile, input, errors, Notice::None).await
         }
     }
 }
@@ -417,7 +441,16 @@ async fn upload_photo(
             let mut errors = FieldErrors::new();
             errors.insert("photo", message);
             let values = input_from(&profile);
-            render(state, admin, editing, &profile, values, errors, false).await
+            render(
+                state,
+                admin,
+                editing,
+                &profile,
+                values,
+                errors,
+                Notice::None,
+            )
+            .await
         }
     }
 }

@@ -82,6 +82,9 @@ fn outcome_text(outcome: &Outcome) -> (Option<&'static str>, Option<String>) {
         Some("invited") => {
             Some("Invitation sent. The new profile stays hidden until you or they make it visible.")
         }
+        Some("invited-existing") => Some(
+            "Invitation sent. Once they choose a password they can edit that profile; it stays listed or hidden as it was.",
+        ),
         Some("deactivated") => {
             Some("Deactivated: signed out everywhere, and the profile is hidden.")
         }
@@ -207,6 +210,7 @@ pub async fn invite_interviewer(
             .await?;
     let (key, code) = match outcome {
         InviteOutcome::Invited => ("done", "invited"),
+        InviteOutcome::InvitedToExistingProfile => ("done", "invited-existing"),
         InviteOutcome::InvalidEmail => ("error", "email"),
         InviteOutcome::InvalidName => ("error", "name"),
         InviteOutcome::Taken => ("error", "taken"),

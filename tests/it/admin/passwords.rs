@@ -143,19 +143,59 @@ async fn staff_invite_an_interviewer_who_sets_a_password_and_signs_in(pool: PgPo
         .await
         .unwrap();
     assert_eq!(set.status(), StatusCode::SEE_OTHER);
+    // Signed in by choosing the password: straight to the profile, welcomed.
+    assert_eq!(set.headers()["location"], "/admin/profile?welcome=1");
+    let page = TestApp::page(
+        nia.get(app.url("/admin/profile?welcome=1"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.count("[data-testid=welcome]"), 1);
+    // And the password works for the next sign-in.
     assert_eq!(
-        log_in(&app, &nia, "nia@example.com", PASSWORD)
+        log_in(&app, &browser(), "nia@example.com", PASSWORD)
             .await
             .status(),
         StatusCode::SEE_OTHER
     );
+
+    // Inviting the owner of an existing profile says what happened to that profile.
+    let (id, listed): (i64, bool) = sqlx::query_as(
+        "insert into interviewer (slug, name, headline, bio, rate_minor, currency, is_active)
+         values ('olga-owner', 'Olga Owner', 'Backend', '', 15000, 'USD', true)
+         returning interviewer_id, is_active",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(listed);
+    let response = staff
+        .post(app.url("/admin/interviewers"))
+        .header("Origin", BASE_URL)
+        .form(&[
+            ("name", "Olga Owner"),
+            ("email", "olga@example.com"),
+            ("interviewer_id", &id.to_string()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.contains("done=invited-existing"), "{location}");
+    let page = TestApp::page(staff.get(app.url(&location)).send().await.unwrap()).await;
+    let flash = page.texts("[data-testid=flash-done]").join(" ");
+    assert!(
+        flash.contains("it stays listed or hidden as it was"),
+        "{flash}"
+    );
+    assert!(!flash.contains("new profile"), "{flash}");
     assert_eq!(
-        nia.get(app.url("/admin/profile"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        StatusCode::OK
+        app.get("/interviewers/olga-owner").await.status,
+        StatusCode::OK,
+        "still listed"
     );
 
     // The same email cannot be invited twice.
