@@ -57,7 +57,7 @@ test("an interviewer handles a booking made through the public flow", async ({ p
     await signOut(page);
   });
 
-  await test.step("the interviewer sets a password from the emailed link and signs in", async () => {
+  await test.step("the interviewer sets a password from the emailed link and is signed in", async () => {
     const [invitation] = await waitForMail(interviewerEmail, 1);
     await page.goto(linkIn(invitation?.text ?? "", APP_BASE_URL));
     await expect(page.getByRole("heading", { level: 1 })).toContainText(/password/i);
@@ -65,8 +65,10 @@ test("an interviewer handles a booking made through the public flow", async ({ p
     await page.locator("input[name=new]").fill(PASSWORD);
     await page.locator("input[name=confirm]").fill(PASSWORD);
     await page.getByRole("button", { name: /password/i }).click();
-    await expect(page).toHaveURL(/\/admin\/login\?reset=1/);
-    await signIn(page, interviewerEmail, PASSWORD);
+    await expect(page).toHaveURL(/\/admin\/profile\?welcome=1$/);
+    await expect(page.getByTestId("flash-done").or(page.getByTestId("welcome"))).toContainText("Welcome");
+    await expectNoAxeViolations(page, "welcomed profile page");
+    await page.goto("/admin/bookings");
   });
 
   await test.step("the booking is in the list, with everything the customer entered", async () => {
