@@ -125,6 +125,8 @@ pub struct BookingPolicy {
     /// A customer may move their booking to another time until this long before the start
     /// (also inside the refund window: a move instead of a cancel without refund).
     pub reschedule_notice_hours: u32,
+    /// Whether a customer who did not come may move the booking once, free of charge.
+    pub goodwill_reschedule_after_no_show: bool,
     /// How long a slot stays held for a customer who has not paid.
     pub hold_minutes: u32,
 }
@@ -261,6 +263,11 @@ impl Config {
         let booking = BookingPolicy {
             refund_window_hours: parse_or(var("REFUND_WINDOW_HOURS"), "REFUND_WINDOW_HOURS", 24)?,
             hold_minutes: parse_or(var("BOOKING_HOLD_MINUTES"), "BOOKING_HOLD_MINUTES", 45)?,
+            goodwill_reschedule_after_no_show: parse_bool(
+                var("NO_SHOW_GOODWILL_RESCHEDULE"),
+                "NO_SHOW_GOODWILL_RESCHEDULE",
+                true,
+            )?,
             reschedule_notice_hours: parse_or(
                 var("RESCHEDULE_NOTICE_HOURS"),
                 "RESCHEDULE_NOTICE_HOURS",

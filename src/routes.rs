@@ -187,6 +187,11 @@ pub fn table() -> Vec<Route> {
             bookings::acknowledge_booking,
         ),
         Route::post(
+            "/admin/bookings/{id}/outcome",
+            SignedIn,
+            bookings::record_outcome,
+        ),
+        Route::post(
             "/admin/bookings/{id}/refund",
             Staff,
             bookings::refund_booking,

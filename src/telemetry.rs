@@ -53,14 +53,16 @@ struct QueryTally {
 
 /// Counts `sqlx::query` events into the tally of the request being served, if any.
 ///
-/// Not counted: sqlx's own lookups of our enum types in `pg_catalog.pg_type`, which it runs
-/// once per connection the first time a statement uses `booking_status` or `tag_kind`. They
-/// belong to the connection, not to the page that happened to be first on it.
+/// Not counted: sqlx's own lookups of our enum types in the catalogue (`pg_catalog.pg_type`,
+/// `pg_catalog.pg_enum`), which it runs once per connection the first time a statement uses
+/// `booking_status`, `tag_kind` or `session_outcome`. They belong to the connection, not to
+/// the page that happened to be first on it. (The application itself never reads
+/// `pg_catalog`.)
 pub struct QueryCountLayer;
 
 /// Whether a statement is one of sqlx's type-catalogue lookups (see [`QueryCountLayer`]).
 fn is_type_lookup(sql: &str) -> bool {
-    sql.contains("pg_catalog.pg_type") || sql.contains("::regtype::oid")
+    sql.contains("pg_catalog.pg_") || sql.contains("::regtype::oid")
 }
 
 impl<S: Subscriber> Layer<S> for QueryCountLayer {

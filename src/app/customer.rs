@@ -18,13 +18,14 @@ use crate::{
         limits::{self, Taken},
     },
     domain::{
-        BookingStatus, Money,
+        BookingStatus, Money, SessionOutcome,
         booking::{CustomerChoices, customer_choices},
     },
 };
 
 /// What the customer may do with `booking` now (a cancel's refund, a move), by our policy.
-/// `None` unless the booking is paid and has not started: nothing else can be changed.
+/// `None` unless the booking is paid and has not started, or (goodwill, if the site allows
+/// it) its customer did not come and has not used their one free move yet.
 pub fn choices(
     services: &Services,
     booking: &BookingView,
@@ -41,7 +42,18 @@ pub fn choices(
         policy.refund_window_hours,
         policy.reschedule_notice_hours,
     );
-    (!choices.started).then_some(choices)
+    if !choices.started {
+        return Some(choices);
+    }
+    let goodwill = booking.session_outcome == Some(SessionOutcome::CustomerNoShow)
+        && policy.goodwill_reschedule_after_no_show
+        && !booking.goodwill_reschedule_used;
+    goodwill.then_some(CustomerChoices {
+        cancel_refund_minor: 0,
+        can_cancel: false,
+        can_reschedule: true,
+        ..choices
+    })
 }
 
 /// The booking behind a page's public id (one statement).
@@ -75,7 +87,7 @@ pub async fn cancel(
     let Some(booking) = booking(services, public_id).await? else {
         return Ok(CustomerCancel::NotFound);
     };
-    if choices(services, &booking, OffsetDateTime::now_utc()).is_none() {
+    if !choices(services, &booking, OffsetDateTime::now_utc()).is_some_and(|c| c.can_cancel) {
         return Ok(CustomerCancel::NotCancellable);
     }
     Ok(

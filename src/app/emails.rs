@@ -35,6 +35,8 @@ struct EmailContext<'a> {
     starts_in: String,
     meeting_url: Option<&'a str>,
     reschedule_notice_hours: u32,
+    /// A customer who did not come may still move it once, free.
+    goodwill_reschedule: bool,
     price: String,
     refund_window_hours: u32,
     background: &'a str,
@@ -83,6 +85,8 @@ fn context<'a>(services: &'a Services, booking: &'a BookingView) -> EmailContext
         starts_in: when::starts_in(booking.starts_at, time::OffsetDateTime::now_utc()),
         meeting_url: booking.meeting_url.as_deref(),
         reschedule_notice_hours: services.config.booking.reschedule_notice_hours,
+        goodwill_reschedule: services.config.booking.goodwill_reschedule_after_no_show
+            && !booking.goodwill_reschedule_used,
         price: booking.price.to_string(),
         refund_window_hours: services.config.booking.refund_window_hours,
         background: booking.background.as_deref().unwrap_or(""),
@@ -113,7 +117,7 @@ fn invite_of(name: &str) -> Option<(Method, Reader)> {
         "interviewer_notification" | "interviewer_rescheduled" | "interviewer_reminder" => {
             Some((Method::Request, Reader::Interviewer))
         }
-        "customer_cancellation" | "customer_slot_released" => {
+        "customer_cancellation" | "customer_slot_released" | "customer_interviewer_absent" => {
             Some((Method::Cancel, Reader::Customer))
         }
         "interviewer_cancellation" => Some((Method::Cancel, Reader::Interviewer)),

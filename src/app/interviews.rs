@@ -5,7 +5,7 @@ use super::{Services, lifecycle};
 use crate::{
     db::bookings::BookingView,
     domain::{
-        BookingStatus,
+        BookingStatus, SessionOutcome,
         booking::{MAX_ACKNOWLEDGEMENT_NOTE, MAX_REFUND_REASON},
         forms::clean_text,
     },
@@ -40,6 +40,19 @@ pub async fn acknowledge_booking(
     )
     .await?;
     Ok(AcknowledgeOutcome::Acknowledged)
+}
+
+/// The interviewer (or staff) records whether the session took place; `booking` was loaded
+/// for this admin, so access was checked. The rules and their effects are
+/// `lifecycle::record_outcome`'s.
+pub async fn mark_session(
+    services: &Services,
+    booking: &BookingView,
+    outcome: SessionOutcome,
+    by_user: i64,
+    by_staff: bool,
+) -> anyhow::Result<lifecycle::OutcomeResult> {
+    lifecycle::record_outcome(services, booking.booking_id, outcome, by_user, by_staff).await
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -31,8 +31,10 @@ use super::{Services, emails};
 use crate::{
     db::{bookings, jobs},
     domain::{
-        BookingStatus, CancelledBy, Money,
-        booking::{can_reschedule, refund_on_cancellation},
+        BookingStatus, CancelledBy, Money, SessionOutcome,
+        booking::{
+            ASSUME_HELD_AFTER_END, MarkRefusal, can_reschedule, may_mark, refund_on_cancellation,
+        },
     },
     integrations::stripe::CheckoutSession,
 };
@@ -67,8 +69,20 @@ pub const JOB_CAL_DECLINE: &str = "cal_decline";
 pub const JOB_STRIPE_REFUND: &str = "stripe_refund";
 pub const JOB_CAL_CANCEL: &str = "cal_cancel";
 pub const JOB_REMINDER: &str = "reminder";
+/// Tells cal.com who did not come.
+pub const JOB_CAL_MARK_ABSENT: &str = "cal_mark_absent";
 /// Records what Stripe knows of a booking's charge (its receipt).
 pub const JOB_STRIPE_CHARGE: &str = "stripe_charge";
+
+/// The `cal_mark_absent` job's payload: the host, or the attendee, did not come.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AbsentJob {
+    pub booking_id: i64,
+    pub interviewer_id: i64,
+    pub uid: String,
+    pub host: bool,
+    pub attendee_email: Option<String>,
+}
 
 /// The `stripe_charge` job's payload.
 #[derive(Debug, Serialize, Deserialize)]
@@ -667,9 +681,13 @@ pub async fn reschedule(
     }
     let now = OffsetDateTime::now_utc();
     let notice = services.config.booking.reschedule_notice_hours;
-    if by == MovedBy::Customer
-        && (!can_reschedule(booking.starts_at, now, notice) || starts_at <= now)
-    {
+    // A customer who did not come may move it once, as goodwill, when the site allows it.
+    let goodwill = by == MovedBy::Customer
+        && booking.session_outcome == Some(SessionOutcome::CustomerNoShow)
+        && services.config.booking.goodwill_reschedule_after_no_show
+        && !booking.goodwill_reschedule_used;
+    let within_policy = can_reschedule(booking.starts_at, now, notice) || goodwill;
+    if by == MovedBy::Customer && (!within_policy || starts_at <= now) {
         let job = CalJob {
             booking_id,
             interviewer_id: booking.interviewer_id,
@@ -698,6 +716,9 @@ pub async fn reschedule(
         return Ok(RescheduleOutcome::Refused);
     }
     bookings::reschedule(&mut tx, booking_id, new_uid, starts_at, ends_at).await?;
+    if goodwill {
+        bookings::use_goodwill_reschedule(&mut tx, booking_id).await?;
+    }
     if booking.status == BookingStatus::Paid {
         let job = CalJob {
             booking_id,
@@ -748,6 +769,133 @@ pub async fn refund_late_payment(services: &Services, booking_id: i64) -> anyhow
     )
     .await?;
     Ok(matches!(outcome, CancelOutcome::Cancelled { .. }))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutcomeResult {
+    Recorded,
+    Refused(MarkRefusal),
+    UnknownBooking,
+}
+
+/// Records whether the session took place, from 15 minutes after its start: `by_user`'s mark
+/// (`by_staff` for the one only staff may give). Our policy:
+/// - held: nothing more now;
+/// - the customer did not come: no refund; cal.com is told; the customer is emailed (with the
+///   one free move, if the site allows it);
+/// - the interviewer did not come (staff only, also correcting an earlier mark): a full refund
+///   at once, cal.com told, both sides emailed (the customer with a link to book again).
+pub async fn record_outcome(
+    services: &Services,
+    booking_id: i64,
+    outcome: SessionOutcome,
+    by_user: i64,
+    by_staff: bool,
+) -> anyhow::Result<OutcomeResult> {
+    let mut tx = services.pool.begin().await?;
+    bookings::lock(&mut tx, booking_id).await?;
+    let Some(booking) = bookings::view_by_id(&mut tx, booking_id).await? else {
+        return Ok(OutcomeResult::UnknownBooking);
+    };
+    if let Err(refusal) = may_mark(
+        outcome,
+        booking.session_outcome,
+        booking.status == BookingStatus::Paid,
+        booking.starts_at,
+        OffsetDateTime::now_utc(),
+        by_staff,
+    ) {
+        return Ok(OutcomeResult::Refused(refusal));
+    }
+    bookings::set_outcome(&mut tx, booking_id, outcome, Some(by_user), false).await?;
+    let absent = |host: bool| AbsentJob {
+        booking_id,
+        interviewer_id: booking.interviewer_id,
+        uid: booking.cal_booking_uid.clone(),
+        host,
+        attendee_email: if host {
+            None
+        } else {
+            booking.customer_email.clone()
+        },
+    };
+    let who = |host: bool| if host { "host" } else { "attendee" };
+    match outcome {
+        SessionOutcome::Held => {}
+        SessionOutcome::CustomerNoShow | SessionOutcome::InterviewerNoShow => {
+            let host = outcome == SessionOutcome::InterviewerNoShow;
+            jobs::enqueue(
+                &mut tx,
+                JOB_CAL_MARK_ABSENT,
+                &format!(
+                    "cal_mark_absent:{booking_id}:{}:{}",
+                    booking.cal_booking_uid,
+                    who(host)
+                ),
+                &absent(host),
+            )
+            .await?;
+        }
+    }
+    match outcome {
+        SessionOutcome::Held => {}
+        SessionOutcome::CustomerNoShow => {
+            email_customer(
+                services,
+                &mut tx,
+                booking_id,
+                "customer_missed",
+                Some(&booking.cal_booking_uid),
+            )
+            .await?;
+        }
+        SessionOutcome::InterviewerNoShow => {
+            if let Some(payment_intent) = booking.payment_intent_id.as_deref()
+                && bookings::set_guarantee_refund(
+                    &mut tx,
+                    booking_id,
+                    booking.price,
+                    "The interviewer did not come.",
+                )
+                .await?
+            {
+                queue_refund(&mut tx, &booking, payment_intent, booking.price, true).await?;
+            }
+            let marked = bookings::view_by_id(&mut tx, booking_id)
+                .await?
+                .context("booking vanished")?;
+            email_both(
+                services,
+                &mut tx,
+                &marked,
+                ("customer_interviewer_absent", "interviewer_marked_absent"),
+                None,
+            )
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    services.work_queued();
+    Ok(OutcomeResult::Recorded)
+}
+
+/// A paid session nobody marked counts as held 24 hours after its end (the sweep calls this;
+/// staff see such sessions marked "assumed"). Returns whether it was assumed now.
+pub async fn assume_held(services: &Services, booking_id: i64) -> anyhow::Result<bool> {
+    let mut tx = services.pool.begin().await?;
+    bookings::lock(&mut tx, booking_id).await?;
+    let Some(booking) = bookings::view_by_id(&mut tx, booking_id).await? else {
+        return Ok(false);
+    };
+    if booking.status != BookingStatus::Paid
+        || booking.session_outcome.is_some()
+        || booking.ends_at + ASSUME_HELD_AFTER_END > OffsetDateTime::now_utc()
+    {
+        return Ok(false);
+    }
+    bookings::set_outcome(&mut tx, booking_id, SessionOutcome::Held, None, true).await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// The interviewer confirms they have the customer's information: the customer is told once.

@@ -5,7 +5,9 @@ use sqlx::{PgConnection, PgPool, types::Json};
 use time::OffsetDateTime;
 
 use super::catalogue::TagRow;
-use crate::domain::{BookingStatus, CancelledBy, Currency, Money, booking_details::BookingDetails};
+use crate::domain::{
+    BookingStatus, CancelledBy, Currency, Money, SessionOutcome, booking_details::BookingDetails,
+};
 
 /// The interviewer as the booking page and booking creation need them.
 pub struct BookingTarget {
@@ -159,6 +161,12 @@ pub struct BookingView {
     pub meeting_url: Option<String>,
     pub host_time_zone: Option<String>,
     pub receipt_url: Option<String>,
+    /// Whether the session took place, once marked (or assumed held).
+    pub session_outcome: Option<SessionOutcome>,
+    pub outcome_recorded_at: Option<OffsetDateTime>,
+    /// Nobody marked it; it was assumed held 24 hours after its end.
+    pub outcome_assumed: bool,
+    pub goodwill_reschedule_used: bool,
     pub interviewer_id: i64,
     pub interviewer_slug: String,
     pub interviewer_name: String,
@@ -182,6 +190,8 @@ macro_rules! booking_view_query {
                       b.acknowledged_at, b.acknowledgement_note, b.paid_at, b.refunded_at,
                       b.cal_confirmed_at, b.cancelled_at,
                       b.calendar_sequence, b.meeting_url, b.host_time_zone, b.receipt_url,
+                      b.session_outcome as "session_outcome: SessionOutcome", b.outcome_recorded_at,
+                      b.outcome_assumed, b.goodwill_reschedule_used,
                       b.interviewer_id,
                       c.slug as "interviewer_slug!", c.name as "interviewer_name!",
                       c.headline as "interviewer_headline!", c.photo_url as interviewer_photo_url,
@@ -236,6 +246,10 @@ macro_rules! into_view {
             meeting_url: r.meeting_url,
             host_time_zone: r.host_time_zone,
             receipt_url: r.receipt_url,
+            session_outcome: r.session_outcome,
+            outcome_recorded_at: r.outcome_recorded_at,
+            outcome_assumed: r.outcome_assumed,
+            goodwill_reschedule_used: r.goodwill_reschedule_used,
             interviewer_id: r.interviewer_id,
             interviewer_slug: r.interviewer_slug,
             interviewer_name: r.interviewer_name,
@@ -291,6 +305,8 @@ pub struct AdminBookingRow {
     pub interviewer_name: String,
     pub price: Money,
     pub acknowledged_at: Option<OffsetDateTime>,
+    pub session_outcome: Option<SessionOutcome>,
+    pub outcome_assumed: bool,
 }
 
 /// Bookings an admin may see, soonest upcoming first, then the rest newest first. Interviewers
@@ -299,7 +315,8 @@ pub async fn admin_list(pool: &PgPool, scope: Option<i64>) -> sqlx::Result<Vec<A
     let rows = sqlx::query!(
         r#"select b.public_id, b.status as "status: BookingStatus", b.starts_at, b.customer_name,
                   b.customer_time_zone, i.name as interviewer_name, b.price_minor,
-                  b.currency as "currency: Currency", b.acknowledged_at
+                  b.currency as "currency: Currency", b.acknowledged_at,
+                  b.session_outcome as "session_outcome: SessionOutcome", b.outcome_assumed
            from booking b join interviewer i using (interviewer_id)
            where ($1::bigint is null or b.interviewer_id = $1)
              and ($1::bigint is null or b.status in ('paid', 'cancelled', 'refunded'))
@@ -322,8 +339,64 @@ pub async fn admin_list(pool: &PgPool, scope: Option<i64>) -> sqlx::Result<Vec<A
             interviewer_name: r.interviewer_name,
             price: Money::new(r.price_minor.into(), r.currency),
             acknowledged_at: r.acknowledged_at,
+            session_outcome: r.session_outcome,
+            outcome_assumed: r.outcome_assumed,
         })
         .collect())
+}
+
+/// Records whether the session took place (caller holds the row lock and checked the rules):
+/// marked by `by_user`, or assumed held when nobody did.
+pub async fn set_outcome(
+    conn: &mut PgConnection,
+    booking_id: i64,
+    outcome: SessionOutcome,
+    by_user: Option<i64>,
+    assumed: bool,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update booking set session_outcome = $2, outcome_recorded_at = now(),
+                outcome_recorded_by = $3, outcome_assumed = $4
+         where booking_id = $1",
+        booking_id,
+        outcome as SessionOutcome,
+        by_user,
+        assumed
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The customer who did not come moves the booking, once: the session is to come again.
+pub async fn use_goodwill_reschedule(conn: &mut PgConnection, booking_id: i64) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update booking set goodwill_reschedule_used = true, session_outcome = null,
+                outcome_recorded_at = null, outcome_recorded_by = null, outcome_assumed = false
+         where booking_id = $1",
+        booking_id
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Paid sessions that ended more than `hours` ago and nobody marked, oldest first.
+pub async fn unmarked_sessions_ended_before(
+    pool: &PgPool,
+    hours: i32,
+    limit: i64,
+) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar!(
+        "select booking_id from booking
+         where status = 'paid' and session_outcome is null
+           and ends_at < now() - make_interval(hours => $1)
+         order by ends_at limit $2",
+        hours,
+        limit
+    )
+    .fetch_all(pool)
+    .await
 }
 
 /// Records the interviewer's acknowledgement once; `false` if already done or not paid.

@@ -73,6 +73,85 @@ impl BookingStatus {
     }
 }
 
+/// Whether the session took place (the `session_outcome` PostgreSQL enum).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type, serde::Serialize)]
+#[sqlx(type_name = "session_outcome", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum SessionOutcome {
+    Held,
+    CustomerNoShow,
+    InterviewerNoShow,
+}
+
+impl SessionOutcome {
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "held" => Some(SessionOutcome::Held),
+            "customer_no_show" => Some(SessionOutcome::CustomerNoShow),
+            "interviewer_no_show" => Some(SessionOutcome::InterviewerNoShow),
+            _ => None,
+        }
+    }
+
+    /// How the admin panel names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            SessionOutcome::Held => "Held",
+            SessionOutcome::CustomerNoShow => "Customer did not come",
+            SessionOutcome::InterviewerNoShow => "Interviewer did not come",
+        }
+    }
+}
+
+/// A session can be marked from this long after its start.
+pub const MARK_AFTER_START: Duration = Duration::minutes(15);
+/// A session nobody marked counts as held this long after its end.
+pub const ASSUME_HELD_AFTER_END: Duration = Duration::hours(24);
+
+/// Why a session outcome cannot be recorded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MarkRefusal {
+    /// Before 15 minutes after the start.
+    TooEarly,
+    /// Only staff say the interviewer did not come.
+    StaffOnly,
+    /// It is marked already (staff may still record that the interviewer did not come).
+    AlreadyMarked,
+    /// Only a paid booking has a session to mark.
+    NotPaid,
+}
+
+/// Whether `outcome` may be recorded now for a paid (or not) booking starting at `starts_at`
+/// with `current` recorded, by staff or by its interviewer.
+pub fn may_mark(
+    outcome: SessionOutcome,
+    current: Option<SessionOutcome>,
+    paid: bool,
+    starts_at: OffsetDateTime,
+    now: OffsetDateTime,
+    by_staff: bool,
+) -> Result<(), MarkRefusal> {
+    if !paid {
+        return Err(MarkRefusal::NotPaid);
+    }
+    if outcome == SessionOutcome::InterviewerNoShow && !by_staff {
+        return Err(MarkRefusal::StaffOnly);
+    }
+    if now < starts_at + MARK_AFTER_START {
+        return Err(MarkRefusal::TooEarly);
+    }
+    match current {
+        None => Ok(()),
+        // Staff correcting a mark after hearing from the customer: the refund follows.
+        Some(SessionOutcome::Held | SessionOutcome::CustomerNoShow)
+            if outcome == SessionOutcome::InterviewerNoShow =>
+        {
+            Ok(())
+        }
+        Some(_) => Err(MarkRefusal::AlreadyMarked),
+    }
+}
+
 /// Who cancelled a booking (the `booking.cancelled_by` text column).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CancelledBy {
@@ -155,8 +234,10 @@ pub struct CustomerChoices {
     pub can_reschedule: bool,
     /// The last moment it may be moved.
     pub reschedule_until: OffsetDateTime,
-    /// Whether the session has started (nothing is offered then).
+    /// Whether the session has started (nothing is offered then, but a goodwill move).
     pub started: bool,
+    /// Whether it can still be cancelled (not once it has started).
+    pub can_cancel: bool,
 }
 
 /// A booking may be moved until `notice_hours` before its start.
@@ -184,6 +265,7 @@ pub fn customer_choices(
         can_reschedule: !started && can_reschedule(starts_at, now, reschedule_notice_hours),
         reschedule_until: starts_at - Duration::hours(reschedule_notice_hours.into()),
         started,
+        can_cancel: !started,
     }
 }
 
@@ -191,6 +273,58 @@ pub fn customer_choices(
 mod tests {
     use super::*;
     use BookingStatus::*;
+
+    #[test]
+    fn who_may_mark_what_and_when() {
+        use SessionOutcome::*;
+        let start = OffsetDateTime::from_unix_timestamp(1_900_000_000).unwrap();
+        let at = |minutes: i64| start + Duration::minutes(minutes);
+        assert_eq!(
+            may_mark(Held, None, true, start, at(14), false),
+            Err(MarkRefusal::TooEarly)
+        );
+        assert_eq!(may_mark(Held, None, true, start, at(15), false), Ok(()));
+        assert_eq!(
+            may_mark(CustomerNoShow, None, true, start, at(20), false),
+            Ok(())
+        );
+        assert_eq!(
+            may_mark(InterviewerNoShow, None, true, start, at(20), false),
+            Err(MarkRefusal::StaffOnly)
+        );
+        assert_eq!(
+            may_mark(InterviewerNoShow, None, true, start, at(20), true),
+            Ok(())
+        );
+        assert_eq!(
+            may_mark(CustomerNoShow, Some(Held), true, start, at(90), false),
+            Err(MarkRefusal::AlreadyMarked)
+        );
+        assert_eq!(
+            may_mark(Held, Some(Held), true, start, at(90), true),
+            Err(MarkRefusal::AlreadyMarked)
+        );
+        assert_eq!(
+            may_mark(InterviewerNoShow, Some(Held), true, start, at(90), true),
+            Ok(()),
+            "staff correct a mark"
+        );
+        assert_eq!(
+            may_mark(
+                InterviewerNoShow,
+                Some(InterviewerNoShow),
+                true,
+                start,
+                at(90),
+                true
+            ),
+            Err(MarkRefusal::AlreadyMarked)
+        );
+        assert_eq!(
+            may_mark(Held, None, false, start, at(90), true),
+            Err(MarkRefusal::NotPaid)
+        );
+    }
 
     #[test]
     fn inside_the_refund_window_a_move_is_still_offered_until_the_notice() {

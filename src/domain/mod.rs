@@ -16,7 +16,7 @@ pub mod slug;
 pub mod tag_filter;
 pub mod when;
 
-pub use booking::{BookingStatus, CancelledBy};
+pub use booking::{BookingStatus, CancelledBy, SessionOutcome};
 pub use email::EmailAddress;
 pub use money::{Currency, Money};
 pub use slug::Slug;

@@ -181,6 +181,28 @@ impl CalClient {
         self.act_on_booking(uid, "decline", Some(body), key).await
     }
 
+    /// Records who did not come (`POST /bookings/{uid}/mark-absent`): the host, or these
+    /// attendees.
+    pub async fn mark_absent(
+        &self,
+        uid: &str,
+        host: bool,
+        absent_attendees: &[String],
+        key: &Secret,
+    ) -> Result<(), CallError> {
+        let attendees: Vec<serde_json::Value> = absent_attendees
+            .iter()
+            .map(|email| serde_json::json!({ "email": email, "absent": true }))
+            .collect();
+        let body = if host {
+            serde_json::json!({ "host": true })
+        } else {
+            serde_json::json!({ "attendees": attendees })
+        };
+        self.act_on_booking(uid, "mark-absent", Some(body), key)
+            .await
+    }
+
     /// Cancels a booking (one that was accepted: declining it would fail).
     pub async fn cancel_booking(
         &self,

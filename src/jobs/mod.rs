@@ -15,8 +15,9 @@ use crate::{
         booking::close_session,
         calendar,
         lifecycle::{
-            self, CalJob, ChargeJob, JOB_CAL_CANCEL, JOB_CAL_CONFIRM, JOB_CAL_DECLINE, JOB_EMAIL,
-            JOB_REMINDER, JOB_STRIPE_CHARGE, JOB_STRIPE_REFUND, RefundJob, ReminderJob,
+            self, AbsentJob, CalJob, ChargeJob, JOB_CAL_CANCEL, JOB_CAL_CONFIRM, JOB_CAL_DECLINE,
+            JOB_CAL_MARK_ABSENT, JOB_EMAIL, JOB_REMINDER, JOB_STRIPE_CHARGE, JOB_STRIPE_REFUND,
+            RefundJob, ReminderJob,
         },
     },
     db::{bookings, jobs},
@@ -124,6 +125,16 @@ impl Worker {
                     .await
                     .map_err(|e| JobError::Retry(format!("{e:#}")))
             }
+            JOB_CAL_MARK_ABSENT => {
+                let job: AbsentJob = parse(payload)?;
+                let key = self.cal_key(job.interviewer_id).await?;
+                let attendees: Vec<String> = job.attendee_email.into_iter().collect();
+                self.services
+                    .calcom
+                    .mark_absent(&job.uid, job.host, &attendees, &key)
+                    .await
+                    .map_err(JobError::from)
+            }
             JOB_REMINDER => {
                 let job: ReminderJob = parse(payload)?;
                 if let Some(interviewer_id) =
@@ -201,13 +212,18 @@ impl Worker {
             })
     }
 
-    /// Expires unpaid holds and reconciles open Checkout Sessions with Stripe.
+    /// Expires unpaid holds, assumes unmarked sessions held a day after they ended, and
+    /// reconciles open Checkout Sessions with Stripe.
     pub async fn sweep(&self) -> anyhow::Result<()> {
         let pool = &self.services.pool;
         crate::db::accounts::prune_sessions(pool).await?;
         crate::db::limits::prune(pool).await?;
         for booking_id in bookings::expired_holds(pool, 50).await? {
             self.settle_unpaid(booking_id).await?;
+        }
+        let assume_after = crate::domain::booking::ASSUME_HELD_AFTER_END.whole_hours() as i32;
+        for booking_id in bookings::unmarked_sessions_ended_before(pool, assume_after, 50).await? {
+            lifecycle::assume_held(&self.services, booking_id).await?;
         }
         if self.services.stripe.is_configured() {
             for (booking_id, session_id) in bookings::take_payments_to_reconcile(pool, 20).await? {

@@ -1256,6 +1256,28 @@ fn cases(w: &World) -> Vec<Case> {
         ),
         case(
             Method::POST,
+            "/admin/bookings/{id}/outcome",
+            vec![
+                // The personas' bookings are days ahead: too early to mark, for whoever may.
+                each(
+                    format!("/admin/bookings/{ba}/outcome"),
+                    form(&[("outcome", "held")]),
+                    signed_in(Expect::Status(409), NotFound, Expect::Status(409)),
+                ),
+                each(
+                    format!("/admin/bookings/{bb}/outcome"),
+                    form(&[("outcome", "held")]),
+                    signed_in(NotFound, Expect::Status(409), Expect::Status(409)),
+                ),
+                each(
+                    format!("/admin/bookings/{UNKNOWN_PUBLIC_ID}/outcome"),
+                    form(&[("outcome", "held")]),
+                    nobodys(),
+                ),
+            ],
+        ),
+        case(
+            Method::POST,
             "/admin/bookings/{id}/refund",
             vec![
                 each(

@@ -309,6 +309,8 @@ pub struct CalState {
     pub confirmed: Vec<String>,
     pub declined: Vec<String>,
     pub cancelled: Vec<String>,
+    /// `POST /v2/bookings/{uid}/mark-absent` calls: (uid, body).
+    pub absent: Vec<(String, Value)>,
     pub fail_confirms: u32,
     pub down: bool,
     /// Booking lookups (`GET /v2/bookings/{uid}`) that reached the fake.
@@ -456,6 +458,25 @@ async fn cal_decline(
     Json(json!({"status": "success"})).into_response()
 }
 
+/// `POST /v2/bookings/{uid}/mark-absent` (`{host: true}` or `{attendees: [{email, absent}]}`,
+/// MarkAbsentBookingInput_2024_08_13): only for a booking that has started.
+async fn cal_mark_absent(
+    State(state): State<Arc<Mutex<CalState>>>,
+    headers: HeaderMap,
+    Path(uid): Path<String>,
+    Json(body): Json<Value>,
+) -> Response {
+    let mut s = state.lock().unwrap();
+    if !cal_authorised(&headers) {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    if !s.bookings.contains_key(&uid) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    s.absent.push((uid, body));
+    Json(json!({"status": "success"})).into_response()
+}
+
 impl FakeCal {
     pub async fn start() -> Self {
         let state = Arc::new(Mutex::new(CalState::default()));
@@ -464,6 +485,7 @@ impl FakeCal {
             .route("/v2/bookings/{uid}/confirm", post(cal_confirm))
             .route("/v2/bookings/{uid}/decline", post(cal_decline))
             .route("/v2/bookings/{uid}/cancel", post(cal_cancel))
+            .route("/v2/bookings/{uid}/mark-absent", post(cal_mark_absent))
             .route("/v2/event-types/{id}", get(cal_event_type))
             .with_state(state.clone());
         Self {

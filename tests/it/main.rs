@@ -11,6 +11,7 @@ mod fakes;
 mod faults;
 mod hardening;
 mod helpers;
+mod outcomes;
 mod personas;
 mod properties;
 mod public_site;

@@ -13,11 +13,16 @@ use super::{
     session::{Admin, Staff},
 };
 use crate::{
-    app::interviews::{self, AcknowledgeOutcome, RefundOutcome},
+    app::{
+        interviews::{self, AcknowledgeOutcome, RefundOutcome},
+        lifecycle::OutcomeResult,
+    },
     db::bookings::{self, BookingView},
     domain::{
-        BookingStatus,
-        booking::{MAX_ACKNOWLEDGEMENT_NOTE, MAX_REFUND_REASON},
+        BookingStatus, SessionOutcome,
+        booking::{
+            MARK_AFTER_START, MAX_ACKNOWLEDGEMENT_NOTE, MAX_REFUND_REASON, MarkRefusal, may_mark,
+        },
         forms::Limit,
         when,
     },
@@ -51,10 +56,17 @@ struct BookingRowView {
     interviewer_name: String,
     price: String,
     acknowledged: bool,
+    /// The session's outcome in words, once marked.
+    outcome_label: Option<&'static str>,
+    outcome_assumed: bool,
+    /// Paid, past the marking time, and nobody has said whether it was held.
+    to_mark: bool,
 }
 
 #[derive(Serialize)]
 struct ListContent {
+    /// Sessions over (15 minutes past their start) that nobody has marked yet.
+    to_mark: Vec<BookingRowView>,
     upcoming: Vec<BookingRowView>,
     others: Vec<BookingRowView>,
     show_interviewer: bool,
@@ -72,8 +84,11 @@ pub async fn list_bookings(
     let scope = scope(&admin)?;
     let rows = bookings::admin_list(&state.pool, scope).await?;
     let now = time::OffsetDateTime::now_utc();
-    let (mut upcoming, mut others) = (Vec::new(), Vec::new());
+    let (mut to_mark, mut upcoming, mut others) = (Vec::new(), Vec::new(), Vec::new());
     for row in rows {
+        let needs_mark = row.status == BookingStatus::Paid
+            && row.session_outcome.is_none()
+            && now >= row.starts_at + MARK_AFTER_START;
         let upcoming_row =
             row.status == BookingStatus::Paid && row.starts_at > now - time::Duration::hours(2);
         let view = BookingRowView {
@@ -88,14 +103,20 @@ pub async fn list_bookings(
             interviewer_name: row.interviewer_name,
             price: row.price.to_string(),
             acknowledged: row.acknowledged_at.is_some(),
+            outcome_label: row.session_outcome.map(SessionOutcome::label),
+            outcome_assumed: row.outcome_assumed,
+            to_mark: needs_mark,
         };
-        if upcoming_row {
+        if needs_mark {
+            to_mark.push(view);
+        } else if upcoming_row {
             upcoming.push(view);
         } else {
             others.push(view);
         }
     }
     let content = ListContent {
+        to_mark,
         upcoming,
         others,
         show_interviewer: admin.is_staff(),
@@ -141,6 +162,14 @@ struct BookingDetail {
     refund_reason: Option<String>,
     cancellation_reason: Option<String>,
     cancelled_by: Option<String>,
+    /// "Held", "Customer did not come"... once marked.
+    outcome_label: Option<&'static str>,
+    outcome_on: Option<String>,
+    outcome_assumed: bool,
+    /// The marks this admin may give now (`held`, `customer_no_show`, `interviewer_no_show`).
+    can_mark: Vec<&'static str>,
+    /// When marking opens, while it has not.
+    marking_opens: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -152,6 +181,7 @@ struct DetailContent {
 }
 
 fn detail(booking: &BookingView, admin: &Admin) -> BookingDetail {
+    let now = time::OffsetDateTime::now_utc();
     BookingDetail {
         public_id: booking.public_id.clone(),
         reference: crate::domain::reference::of(booking.booking_id),
@@ -194,6 +224,39 @@ fn detail(booking: &BookingView, admin: &Admin) -> BookingDetail {
         refund_reason: booking.refund_reason.clone(),
         cancellation_reason: booking.cancellation_reason.clone(),
         cancelled_by: booking.cancelled_by.map(|by| by.as_db().to_owned()),
+        outcome_label: booking.session_outcome.map(SessionOutcome::label),
+        outcome_on: booking
+            .outcome_recorded_at
+            .map(|t| when::format_in_zone(t, Some(&admin.0.time_zone))),
+        outcome_assumed: booking.outcome_assumed,
+        can_mark: [
+            ("held", SessionOutcome::Held),
+            ("customer_no_show", SessionOutcome::CustomerNoShow),
+            ("interviewer_no_show", SessionOutcome::InterviewerNoShow),
+        ]
+        .into_iter()
+        .filter(|(_, outcome)| {
+            may_mark(
+                *outcome,
+                booking.session_outcome,
+                booking.status == BookingStatus::Paid,
+                booking.starts_at,
+                now,
+                admin.is_staff(),
+            )
+            .is_ok()
+        })
+        .map(|(code, _)| code)
+        .collect(),
+        marking_opens: (booking.status == BookingStatus::Paid
+            && booking.session_outcome.is_none()
+            && now < booking.starts_at + MARK_AFTER_START)
+            .then(|| {
+                when::format_in_zone(
+                    booking.starts_at + MARK_AFTER_START,
+                    Some(&admin.0.time_zone),
+                )
+            }),
     }
 }
 
@@ -249,6 +312,13 @@ pub async fn show_booking(
             Some("Acknowledged. The customer has been told you have their information.")
         }
         Some("refunded") => Some("Refund started. The customer has been emailed."),
+        Some("held") => Some("Marked as held. Thank you."),
+        Some("customer_no_show") => {
+            Some("Marked: the customer did not come. They have been emailed; there is no refund.")
+        }
+        Some("interviewer_no_show") => Some(
+            "Marked: the interviewer did not come. The customer is being refunded in full, and both have been emailed.",
+        ),
         _ => None,
     };
     render_detail(&state, &admin, &booking, flash, None, StatusCode::OK)
@@ -344,4 +414,67 @@ pub async fn refund_booking(
             ),
         };
     render_detail(&state, &admin, &booking, None, Some(message), status)
+}
+
+#[derive(Deserialize)]
+pub struct OutcomeForm {
+    outcome: String,
+}
+
+/// `POST /admin/bookings/{id}/outcome`: held, the customer did not come, or (staff) the
+/// interviewer did not come; from 15 minutes after the start (`lifecycle::record_outcome`).
+pub async fn record_outcome(
+    State(state): State<AppState>,
+    admin: Admin,
+    PathId(public_id): PathId<String>,
+    Form(form): Form<OutcomeForm>,
+) -> Result<Response, AppError> {
+    let booking = load(&state, &admin, &public_id).await?;
+    let Some(outcome) = SessionOutcome::parse(&form.outcome) else {
+        return render_detail(
+            &state,
+            &admin,
+            &booking,
+            None,
+            Some("Choose what happened: held, or who did not come.".to_owned()),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    };
+    let result = interviews::mark_session(
+        &state.services,
+        &booking,
+        outcome,
+        admin.0.user_id,
+        admin.is_staff(),
+    )
+    .await?;
+    let message = match result {
+        OutcomeResult::Recorded => {
+            return Ok(Redirect::to(&paths::with_outcome(
+                &paths::admin_booking(&public_id),
+                "done",
+                &form.outcome,
+            ))
+            .into_response());
+        }
+        OutcomeResult::UnknownBooking => return Err(AppError::NotFound),
+        OutcomeResult::Refused(MarkRefusal::TooEarly) => {
+            "A session can be marked from 15 minutes after its start."
+        }
+        OutcomeResult::Refused(MarkRefusal::StaffOnly) => {
+            "Only staff record that the interviewer did not come: write to hello@508.dev."
+        }
+        OutcomeResult::Refused(MarkRefusal::AlreadyMarked) => "This session is marked already.",
+        OutcomeResult::Refused(MarkRefusal::NotPaid) => {
+            "Only a paid booking has a session to mark."
+        }
+    };
+    render_detail(
+        &state,
+        &admin,
+        &booking,
+        None,
+        Some(message.to_owned()),
+        StatusCode::CONFLICT,
+    )
 }

@@ -21,7 +21,7 @@ use crate::{
     },
     db::bookings::{self, BookingView},
     domain::{
-        BookingStatus, CancelledBy, Money,
+        BookingStatus, CancelledBy, Money, SessionOutcome,
         booking::CustomerChoices,
         forms::{Limit, clean_text},
         invite::Method,
@@ -43,6 +43,8 @@ pub const MAX_CANCEL_REASON: Limit = Limit(500);
 fn stage(booking: &BookingView, now: OffsetDateTime) -> &'static str {
     match booking.status {
         BookingStatus::Held | BookingStatus::AwaitingPayment => "unpaid",
+        // Marked (held, or who did not come): the session is behind us, whatever the clock.
+        BookingStatus::Paid if booking.session_outcome.is_some() => "past",
         BookingStatus::Paid if now >= booking.ends_at => "past",
         BookingStatus::Paid if now >= booking.starts_at => "in_progress",
         BookingStatus::Paid if booking.cal_confirmed_at.is_some() => "confirmed",
@@ -109,6 +111,8 @@ struct ChoicesView {
     full_refund_until: String,
     can_reschedule: bool,
     reschedule_until: String,
+    /// False for the goodwill move after a missed session: only a move is offered.
+    can_cancel: bool,
     cancel_url: String,
     reschedule_url: String,
 }
@@ -122,6 +126,7 @@ fn choices_view(booking: &BookingView, choices: CustomerChoices) -> ChoicesView 
         full_refund_until: when::format_in_zone(choices.full_refund_until, zone),
         can_reschedule: choices.can_reschedule,
         reschedule_until: when::format_in_zone(choices.reschedule_until, zone),
+        can_cancel: choices.can_cancel,
         cancel_url: paths::booking_cancel(&booking.public_id),
         reschedule_url: paths::booking_reschedule(&booking.public_id),
     }
@@ -150,6 +155,10 @@ struct BookingPageContent<'a> {
     payment: PaymentView,
     cancelled_by: Option<&'static str>,
     cancellation_reason: Option<&'a str>,
+    /// Whether the session took place, once marked: `held`, `customer_no_show`,
+    /// `interviewer_no_show`.
+    outcome: Option<SessionOutcome>,
+    goodwill_reschedule: bool,
     /// An outcome to announce (`?done=`): `cancelled`, `moved`, `move-refused`, `move-pending`.
     done: Option<&'static str>,
     refund_window_hours: u32,
@@ -248,6 +257,8 @@ pub async fn show_booking(
             CancelledBy::Interviewer => "the interviewer",
         }),
         cancellation_reason: booking.cancellation_reason.as_deref(),
+        outcome: booking.session_outcome,
+        goodwill_reschedule: state.config.booking.goodwill_reschedule_after_no_show,
         done: known_outcome(query.done.as_deref()),
         refund_window_hours: state.config.booking.refund_window_hours,
         reschedule_notice_hours: state.config.booking.reschedule_notice_hours,
@@ -358,6 +369,7 @@ pub async fn show_cancel(
 ) -> Result<Response, AppError> {
     let booking = found(&state, &public_id).await?;
     let Some(choices) = customer::choices(&state.services, &booking, OffsetDateTime::now_utc())
+        .filter(|c| c.can_cancel)
     else {
         return Ok(Redirect::to(&paths::booking_page(&public_id)).into_response());
     };
@@ -383,6 +395,7 @@ pub async fn cancel_booking(
     if !MAX_CANCEL_REASON.allows(&reason) {
         let booking = found(&state, &public_id).await?;
         let Some(choices) = customer::choices(&state.services, &booking, OffsetDateTime::now_utc())
+            .filter(|c| c.can_cancel)
         else {
             return Ok(Redirect::to(&page).into_response());
         };
