@@ -41,6 +41,11 @@ pub fn booking_calendar_file(public_id: &str) -> String {
     format!("/bookings/{public_id}/calendar.ics")
 }
 
+/// The customer's feedback report, a page that prints well.
+pub fn booking_report(public_id: &str) -> String {
+    format!("/bookings/{public_id}/report")
+}
+
 pub fn booking_details(public_id: &str) -> String {
     format!("/bookings/{public_id}/details")
 }
@@ -93,6 +98,14 @@ pub fn set_password(token: &str) -> String {
 
 pub fn admin_booking(public_id: &str) -> String {
     format!("/admin/bookings/{public_id}")
+}
+
+pub fn admin_booking_report(public_id: &str) -> String {
+    format!("/admin/bookings/{public_id}/report")
+}
+
+pub fn admin_booking_report_draft(public_id: &str) -> String {
+    format!("/admin/bookings/{public_id}/report/draft")
 }
 
 pub fn admin_booking_resume(public_id: &str) -> String {

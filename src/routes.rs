@@ -15,7 +15,7 @@ use axum::{
 
 use crate::web::{
     AppState,
-    admin::{account, bookings, profile, staff},
+    admin::{account, bookings, profile, reports, staff},
     health,
     page::{self, render_errors},
     public::{booking, home, interviewers, my_booking, seo},
@@ -113,6 +113,7 @@ pub fn table() -> Vec<Route> {
             Public,
             my_booking::download_calendar_file,
         ),
+        Route::get("/bookings/{id}/report", Public, my_booking::show_report),
         Route::get("/bookings/{id}/cancel", Public, my_booking::show_cancel),
         Route::post("/bookings/{id}/cancel", Public, my_booking::cancel_booking),
         Route::get(
@@ -190,6 +191,21 @@ pub fn table() -> Vec<Route> {
             "/admin/bookings/{id}/outcome",
             SignedIn,
             bookings::record_outcome,
+        ),
+        Route::get(
+            "/admin/bookings/{id}/report",
+            SignedIn,
+            reports::show_report,
+        ),
+        Route::post(
+            "/admin/bookings/{id}/report",
+            SignedIn,
+            reports::submit_report,
+        ),
+        Route::post(
+            "/admin/bookings/{id}/report/draft",
+            SignedIn,
+            reports::save_draft,
         ),
         Route::post(
             "/admin/bookings/{id}/refund",
@@ -302,6 +318,9 @@ mod tests {
             paths::booking_cancel("abc"),
             paths::booking_reschedule("abc"),
             paths::booking_calendar_file("abc"),
+            paths::booking_report("abc"),
+            paths::admin_booking_report("abc"),
+            paths::admin_booking_report_draft("abc"),
             paths::media("photos/ada-0123.jpg"),
             paths::ADMIN.to_owned(),
             paths::ADMIN_BOOKINGS.to_owned(),

@@ -13,6 +13,7 @@ import { initCharCount } from "./char-count";
 import { initDialog } from "./dialog";
 import { initFilters } from "./filters";
 import { initLocalTime } from "./local-time";
+import { initPrintButton } from "./print-button";
 import { initUploadProgress } from "./upload-progress";
 
 document.documentElement.classList.add("js");
@@ -44,3 +45,4 @@ initCalEmbed();
 initAdminConfirm();
 initAdminErrorSummary();
 initAdminHistory();
+initPrintButton();

@@ -18,6 +18,11 @@ struct EmailContext<'a> {
     base_url: &'a str,
     booking_url: String,
     admin_url: String,
+    /// The customer's report page, and the interviewer's form for it.
+    report_url: String,
+    admin_report_url: String,
+    /// When the report is due (in the interviewer's zone).
+    report_due: String,
     resume_url: Option<String>,
     interviewer_name: &'a str,
     interviewer_url: String,
@@ -59,6 +64,12 @@ fn context<'a>(services: &'a Services, booking: &'a BookingView) -> EmailContext
         base_url: base,
         booking_url: url(paths::booking_page(&booking.public_id)),
         admin_url: url(paths::admin_booking(&booking.public_id)),
+        report_url: url(paths::booking_report(&booking.public_id)),
+        admin_report_url: url(paths::admin_booking_report(&booking.public_id)),
+        report_due: when::format_in_zone(
+            crate::domain::feedback::due_at(booking.ends_at),
+            booking.host_time_zone.as_deref(),
+        ),
         resume_url: booking
             .resume_key
             .as_ref()

@@ -295,6 +295,39 @@ async fn email_customer(
     .await
 }
 
+/// Queues email `name` to the booking's customer, once per booking (for use cases outside
+/// this module that change no status: a report delivered).
+pub async fn email_about(
+    services: &Services,
+    conn: &mut PgConnection,
+    booking_id: i64,
+    name: &str,
+) -> anyhow::Result<()> {
+    email_customer(services, conn, booking_id, name, None).await
+}
+
+/// Queues email `name` to the booking's interviewer, once per `occasion`.
+pub async fn email_interviewer(
+    services: &Services,
+    conn: &mut PgConnection,
+    booking_id: i64,
+    name: &str,
+    occasion: Option<&str>,
+) -> anyhow::Result<()> {
+    let booking = bookings::view_by_id(conn, booking_id)
+        .await?
+        .context("booking vanished")?;
+    queue_email(
+        services,
+        conn,
+        name,
+        &booking,
+        booking.host_email.as_deref(),
+        occasion,
+    )
+    .await
+}
+
 /// Moves a booking with saved details to awaiting payment (a Checkout Session exists).
 pub async fn begin_payment(conn: &mut PgConnection, booking_id: i64) -> sqlx::Result<bool> {
     bookings::transition(
@@ -808,6 +841,9 @@ pub async fn record_outcome(
         return Ok(OutcomeResult::Refused(refusal));
     }
     bookings::set_outcome(&mut tx, booking_id, outcome, Some(by_user), false).await?;
+    if outcome == SessionOutcome::Held {
+        super::reports::schedule_reminders(&mut tx, booking_id, booking.ends_at).await?;
+    }
     let absent = |host: bool| AbsentJob {
         booking_id,
         interviewer_id: booking.interviewer_id,
@@ -894,6 +930,7 @@ pub async fn assume_held(services: &Services, booking_id: i64) -> anyhow::Result
         return Ok(false);
     }
     bookings::set_outcome(&mut tx, booking_id, SessionOutcome::Held, None, true).await?;
+    super::reports::schedule_reminders(&mut tx, booking_id, booking.ends_at).await?;
     tx.commit().await?;
     Ok(true)
 }

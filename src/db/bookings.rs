@@ -307,6 +307,9 @@ pub struct AdminBookingRow {
     pub acknowledged_at: Option<OffsetDateTime>,
     pub session_outcome: Option<SessionOutcome>,
     pub outcome_assumed: bool,
+    pub ends_at: OffsetDateTime,
+    /// Whether its feedback report has been sent.
+    pub report_submitted: bool,
 }
 
 /// Bookings an admin may see, soonest upcoming first, then the rest newest first. Interviewers
@@ -316,7 +319,11 @@ pub async fn admin_list(pool: &PgPool, scope: Option<i64>) -> sqlx::Result<Vec<A
         r#"select b.public_id, b.status as "status: BookingStatus", b.starts_at, b.customer_name,
                   b.customer_time_zone, i.name as interviewer_name, b.price_minor,
                   b.currency as "currency: Currency", b.acknowledged_at,
-                  b.session_outcome as "session_outcome: SessionOutcome", b.outcome_assumed
+                  b.session_outcome as "session_outcome: SessionOutcome", b.outcome_assumed,
+                  b.ends_at,
+                  exists (select 1 from feedback_report r
+                          where r.booking_id = b.booking_id and r.submitted_at is not null)
+                      as "report_submitted!"
            from booking b join interviewer i using (interviewer_id)
            where ($1::bigint is null or b.interviewer_id = $1)
              and ($1::bigint is null or b.status in ('paid', 'cancelled', 'refunded'))
@@ -341,6 +348,8 @@ pub async fn admin_list(pool: &PgPool, scope: Option<i64>) -> sqlx::Result<Vec<A
             acknowledged_at: r.acknowledged_at,
             session_outcome: r.session_outcome,
             outcome_assumed: r.outcome_assumed,
+            ends_at: r.ends_at,
+            report_submitted: r.report_submitted,
         })
         .collect())
 }

@@ -7,6 +7,7 @@ pub mod catalogue;
 pub mod jobs;
 pub mod limits;
 pub mod profiles;
+pub mod reports;
 pub mod seed;
 pub mod staff;
 

@@ -5,6 +5,7 @@ pub mod booking;
 pub mod booking_details;
 pub mod content;
 pub mod email;
+pub mod feedback;
 pub mod forms;
 pub mod invite;
 pub mod ip_range;

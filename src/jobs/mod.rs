@@ -19,6 +19,7 @@ use crate::{
             JOB_CAL_MARK_ABSENT, JOB_EMAIL, JOB_REMINDER, JOB_STRIPE_CHARGE, JOB_STRIPE_REFUND,
             RefundJob, ReminderJob,
         },
+        reports::{self, JOB_REPORT_REMINDER, ReportReminderJob},
     },
     db::{bookings, jobs},
     integrations::{
@@ -134,6 +135,13 @@ impl Worker {
                     .mark_absent(&job.uid, job.host, &attendees, &key)
                     .await
                     .map_err(JobError::from)
+            }
+            JOB_REPORT_REMINDER => {
+                let job: ReportReminderJob = parse(payload)?;
+                reports::send_reminder(&self.services, &job)
+                    .await
+                    .map(drop)
+                    .map_err(|e| JobError::Retry(format!("{e:#}")))
             }
             JOB_REMINDER => {
                 let job: ReminderJob = parse(payload)?;

@@ -863,6 +863,19 @@ fn cases(w: &World) -> Vec<Case> {
         ),
         case(
             Method::GET,
+            "/bookings/{id}/report",
+            vec![
+                // Only once the interviewer has sent it.
+                everyone(format!("/bookings/{bb}/report"), none(), NotFound),
+                everyone(
+                    format!("/bookings/{UNKNOWN_PUBLIC_ID}/report"),
+                    none(),
+                    NotFound,
+                ),
+            ],
+        ),
+        case(
+            Method::GET,
             "/bookings/{id}/cancel",
             vec![
                 everyone(
@@ -1272,6 +1285,69 @@ fn cases(w: &World) -> Vec<Case> {
                 each(
                     format!("/admin/bookings/{UNKNOWN_PUBLIC_ID}/outcome"),
                     form(&[("outcome", "held")]),
+                    nobodys(),
+                ),
+            ],
+        ),
+        case(
+            Method::GET,
+            "/admin/bookings/{id}/report",
+            vec![
+                // Not held yet, so no report: the page says so, to whoever may see the booking.
+                each(
+                    format!("/admin/bookings/{ba}/report"),
+                    none(),
+                    signed_in(
+                        Expect::Count(200, "[data-testid=no-report]", 1),
+                        NotFound,
+                        Expect::Count(200, "[data-testid=no-report]", 1),
+                    ),
+                ),
+                each(
+                    format!("/admin/bookings/{UNKNOWN_PUBLIC_ID}/report"),
+                    none(),
+                    nobodys(),
+                ),
+            ],
+        ),
+        case(
+            Method::POST,
+            "/admin/bookings/{id}/report",
+            vec![
+                // Only the booking's interviewer writes it (staff read it); with no held
+                // session, there is nothing to write: back to the report page.
+                each(
+                    format!("/admin/bookings/{ba}/report"),
+                    form(&[("strengths", "Clear.")]),
+                    signed_in(
+                        redirect(format!("/admin/bookings/{ba}/report")),
+                        NotFound,
+                        Expect::Status(403),
+                    ),
+                ),
+                each(
+                    format!("/admin/bookings/{UNKNOWN_PUBLIC_ID}/report"),
+                    form(&[("strengths", "Clear.")]),
+                    nobodys(),
+                ),
+            ],
+        ),
+        case(
+            Method::POST,
+            "/admin/bookings/{id}/report/draft",
+            vec![
+                each(
+                    format!("/admin/bookings/{bb}/report/draft"),
+                    form(&[("strengths", "Clear.")]),
+                    signed_in(
+                        NotFound,
+                        redirect(format!("/admin/bookings/{bb}/report")),
+                        Expect::Status(403),
+                    ),
+                ),
+                each(
+                    format!("/admin/bookings/{UNKNOWN_PUBLIC_ID}/report/draft"),
+                    form(&[("strengths", "Clear.")]),
                     nobodys(),
                 ),
             ],

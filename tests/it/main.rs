@@ -16,3 +16,4 @@ mod personas;
 mod properties;
 mod public_site;
 mod query_counts;
+mod reports;

@@ -23,6 +23,7 @@ use crate::{
         booking::{
             MARK_AFTER_START, MAX_ACKNOWLEDGEMENT_NOTE, MAX_REFUND_REASON, MarkRefusal, may_mark,
         },
+        feedback,
         forms::Limit,
         when,
     },
@@ -61,12 +62,18 @@ struct BookingRowView {
     outcome_assumed: bool,
     /// Paid, past the marking time, and nobody has said whether it was held.
     to_mark: bool,
+    /// Held, and its report not sent: when it is due, and whether that has passed.
+    report_due: Option<String>,
+    report_overdue: bool,
 }
 
 #[derive(Serialize)]
 struct ListContent {
     /// Sessions over (15 minutes past their start) that nobody has marked yet.
     to_mark: Vec<BookingRowView>,
+    /// Held sessions whose report is not in: all of them for their interviewer, the overdue
+    /// ones for staff.
+    reports: Vec<BookingRowView>,
     upcoming: Vec<BookingRowView>,
     others: Vec<BookingRowView>,
     show_interviewer: bool,
@@ -84,8 +91,13 @@ pub async fn list_bookings(
     let scope = scope(&admin)?;
     let rows = bookings::admin_list(&state.pool, scope).await?;
     let now = time::OffsetDateTime::now_utc();
-    let (mut to_mark, mut upcoming, mut others) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut to_mark, mut reports, mut upcoming, mut others) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for row in rows {
+        let report_open = row.session_outcome == Some(SessionOutcome::Held)
+            && !row.report_submitted
+            && matches!(row.status, BookingStatus::Paid | BookingStatus::Refunded);
+        let due = feedback::due_at(row.ends_at);
         let needs_mark = row.status == BookingStatus::Paid
             && row.session_outcome.is_none()
             && now >= row.starts_at + MARK_AFTER_START;
@@ -106,9 +118,13 @@ pub async fn list_bookings(
             outcome_label: row.session_outcome.map(SessionOutcome::label),
             outcome_assumed: row.outcome_assumed,
             to_mark: needs_mark,
+            report_due: report_open.then(|| when::format_in_zone(due, Some(&admin.0.time_zone))),
+            report_overdue: report_open && due < now,
         };
         if needs_mark {
             to_mark.push(view);
+        } else if report_open && (view.report_overdue || !admin.is_staff()) {
+            reports.push(view);
         } else if upcoming_row {
             upcoming.push(view);
         } else {
@@ -117,6 +133,7 @@ pub async fn list_bookings(
     }
     let content = ListContent {
         to_mark,
+        reports,
         upcoming,
         others,
         show_interviewer: admin.is_staff(),
@@ -170,6 +187,9 @@ struct BookingDetail {
     can_mark: Vec<&'static str>,
     /// When marking opens, while it has not.
     marking_opens: Option<String>,
+    /// The feedback report's page, for a held session.
+    report_url: Option<String>,
+    report_due: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -248,6 +268,11 @@ fn detail(booking: &BookingView, admin: &Admin) -> BookingDetail {
         })
         .map(|(code, _)| code)
         .collect(),
+        report_url: crate::app::reports::has_report(booking)
+            .then(|| paths::admin_booking_report(&booking.public_id)),
+        report_due: crate::app::reports::has_report(booking).then(|| {
+            when::format_in_zone(feedback::due_at(booking.ends_at), Some(&admin.0.time_zone))
+        }),
         marking_opens: (booking.status == BookingStatus::Paid
             && booking.session_outcome.is_none()
             && now < booking.starts_at + MARK_AFTER_START)
@@ -260,7 +285,11 @@ fn detail(booking: &BookingView, admin: &Admin) -> BookingDetail {
     }
 }
 
-async fn load(state: &AppState, admin: &Admin, public_id: &str) -> Result<BookingView, AppError> {
+pub(super) async fn load(
+    state: &AppState,
+    admin: &Admin,
+    public_id: &str,
+) -> Result<BookingView, AppError> {
     bookings::view_for_admin(&state.pool, public_id, scope(admin)?)
         .await?
         .ok_or(AppError::NotFound)
@@ -312,7 +341,8 @@ pub async fn show_booking(
             Some("Acknowledged. The customer has been told you have their information.")
         }
         Some("refunded") => Some("Refund started. The customer has been emailed."),
-        Some("held") => Some("Marked as held. Thank you."),
+        Some("held") => Some("Marked as held. Thank you: now write the feedback report."),
+        Some("report") => Some("Report sent. The customer has been emailed a link to it."),
         Some("customer_no_show") => {
             Some("Marked: the customer did not come. They have been emailed; there is no refund.")
         }

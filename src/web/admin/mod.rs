@@ -6,6 +6,7 @@
 pub mod account;
 pub mod bookings;
 pub mod profile;
+pub mod reports;
 pub mod session;
 pub mod staff;
 

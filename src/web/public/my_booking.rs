@@ -18,11 +18,13 @@ use crate::{
     app::{
         customer::{self, CustomerCancel, CustomerReschedule},
         invites::{self, Reader},
+        reports,
     },
     db::bookings::{self, BookingView},
     domain::{
         BookingStatus, CancelledBy, Money, SessionOutcome,
         booking::CustomerChoices,
+        feedback::{self, LevelInfo},
         forms::{Limit, clean_text},
         invite::Method,
         reference, when,
@@ -159,10 +161,19 @@ struct BookingPageContent<'a> {
     /// `interviewer_no_show`.
     outcome: Option<SessionOutcome>,
     goodwill_reschedule: bool,
+    /// The feedback report, once the interviewer has sent it: its overall read and its page.
+    report: Option<ReportSummary>,
     /// An outcome to announce (`?done=`): `cancelled`, `moved`, `move-refused`, `move-pending`.
     done: Option<&'static str>,
     refund_window_hours: u32,
     reschedule_notice_hours: u32,
+}
+
+#[derive(Serialize)]
+struct ReportSummary {
+    url: String,
+    overall: Option<&'static str>,
+    sent_on: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -230,7 +241,19 @@ pub async fn show_booking(
         extra_information: booking.extra_information.as_deref(),
         resume_filename: booking.resume_filename.as_deref(),
     });
+    let report = reports::submitted_report(&state.services, &booking)
+        .await?
+        .map(|r| ReportSummary {
+            url: paths::booking_report(&booking.public_id),
+            overall: r
+                .input
+                .overall_level
+                .as_deref()
+                .and_then(feedback::overall_label),
+            sent_on: r.submitted_at.map(|t| day(t, zone)).unwrap_or_default(),
+        });
     let content = BookingPageContent {
+        report,
         reference: reference::of(booking.booking_id),
         stage,
         times: times(&booking),
@@ -545,4 +568,58 @@ pub async fn reschedule_booking(
         }
         (Err((status, message)), false) => (status, message).into_response(),
     })
+}
+
+#[derive(Serialize)]
+struct ReportPageContent {
+    booking: BookingSummary,
+    reference: String,
+    when: String,
+    rubric: feedback::Rubric,
+    values: feedback::ReportInput,
+    levels: Vec<LevelInfo>,
+    overall: Vec<(&'static str, &'static str)>,
+    sent_on: String,
+}
+
+/// `GET /bookings/{id}/report`: the feedback report, once sent, as a page that prints well
+/// (and saves as a PDF from the browser's print dialog).
+pub async fn show_report(
+    State(state): State<AppState>,
+    PathId(public_id): PathId<String>,
+) -> Result<Response, AppError> {
+    let booking = found(&state, &public_id).await?;
+    let report = reports::submitted_report(&state.services, &booking)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let zone = booking.customer_time_zone.as_deref();
+    let content = ReportPageContent {
+        reference: reference::of(booking.booking_id),
+        when: when::format_in_zone(booking.starts_at, zone),
+        rubric: report.rubric,
+        values: report.input,
+        levels: feedback::levels(),
+        overall: feedback::OVERALL.to_vec(),
+        sent_on: report
+            .submitted_at
+            .map(|t| day(t, zone))
+            .unwrap_or_default(),
+        booking: summary(&booking),
+    };
+    let meta = meta_for(
+        &state,
+        &booking,
+        &paths::booking_report(&public_id),
+        format!(
+            "Your feedback report from {} · 508.dev",
+            booking.interviewer_name
+        ),
+    );
+    Ok(state
+        .render(
+            "public/booking/report.html",
+            None,
+            &Page::new(meta, content),
+        )?
+        .into_response())
 }
