@@ -46,6 +46,10 @@ pub fn booking_report(public_id: &str) -> String {
     format!("/bookings/{public_id}/report")
 }
 
+pub fn booking_review(public_id: &str) -> String {
+    format!("/bookings/{public_id}/review")
+}
+
 pub fn booking_details(public_id: &str) -> String {
     format!("/bookings/{public_id}/details")
 }
@@ -106,6 +110,14 @@ pub fn admin_booking_report(public_id: &str) -> String {
 
 pub fn admin_booking_report_draft(public_id: &str) -> String {
     format!("/admin/bookings/{public_id}/report/draft")
+}
+
+pub fn admin_booking_review_hide(public_id: &str) -> String {
+    format!("/admin/bookings/{public_id}/review/hide")
+}
+
+pub fn admin_booking_review_reply(public_id: &str) -> String {
+    format!("/admin/bookings/{public_id}/review/reply")
 }
 
 pub fn admin_booking_resume(public_id: &str) -> String {

@@ -114,6 +114,7 @@ pub fn table() -> Vec<Route> {
             my_booking::download_calendar_file,
         ),
         Route::get("/bookings/{id}/report", Public, my_booking::show_report),
+        Route::post("/bookings/{id}/review", Public, my_booking::submit_review),
         Route::get("/bookings/{id}/cancel", Public, my_booking::show_cancel),
         Route::post("/bookings/{id}/cancel", Public, my_booking::cancel_booking),
         Route::get(
@@ -206,6 +207,16 @@ pub fn table() -> Vec<Route> {
             "/admin/bookings/{id}/report/draft",
             SignedIn,
             reports::save_draft,
+        ),
+        Route::post(
+            "/admin/bookings/{id}/review/hide",
+            Staff,
+            bookings::hide_review,
+        ),
+        Route::post(
+            "/admin/bookings/{id}/review/reply",
+            SignedIn,
+            bookings::reply_to_review,
         ),
         Route::post(
             "/admin/bookings/{id}/refund",
@@ -319,6 +330,9 @@ mod tests {
             paths::booking_reschedule("abc"),
             paths::booking_calendar_file("abc"),
             paths::booking_report("abc"),
+            paths::booking_review("abc"),
+            paths::admin_booking_review_hide("abc"),
+            paths::admin_booking_review_reply("abc"),
             paths::admin_booking_report("abc"),
             paths::admin_booking_report_draft("abc"),
             paths::media("photos/ada-0123.jpg"),

@@ -843,6 +843,7 @@ pub async fn record_outcome(
     bookings::set_outcome(&mut tx, booking_id, outcome, Some(by_user), false).await?;
     if outcome == SessionOutcome::Held {
         super::reports::schedule_reminders(&mut tx, booking_id, booking.ends_at).await?;
+        super::reviews::schedule_invite(&mut tx, booking_id, booking.ends_at).await?;
     }
     let absent = |host: bool| AbsentJob {
         booking_id,
@@ -931,6 +932,7 @@ pub async fn assume_held(services: &Services, booking_id: i64) -> anyhow::Result
     }
     bookings::set_outcome(&mut tx, booking_id, SessionOutcome::Held, None, true).await?;
     super::reports::schedule_reminders(&mut tx, booking_id, booking.ends_at).await?;
+    super::reviews::schedule_invite(&mut tx, booking_id, booking.ends_at).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -9,7 +9,8 @@
 //! - [`payments`], [`calendar`]: what Stripe's and cal.com's webhooks change.
 //! - [`interviews`]: the interviewer's side of a booking (acknowledge, resume; staff refunds).
 //! - [`accounts`]: signing in, passwords, invitations.
-//! - [`reports`]: the written feedback report after a held session.
+//! - [`reports`]: the written feedback report after a held session; [`reviews`]: verified
+//!   reviews of held sessions.
 //! - [`profiles`]: an interviewer's profile, calendar settings and photo.
 //! - [`catalogue`]: what staff curate (tags, testimonials, companies, listing, accounts).
 //! - [`emails`]: rendering the emails these queue; [`invites`]: the calendar invites they carry.
@@ -31,6 +32,7 @@ pub mod lifecycle;
 pub mod payments;
 pub mod profiles;
 pub mod reports;
+pub mod reviews;
 pub mod throttle;
 
 use std::sync::Arc;

@@ -167,6 +167,8 @@ pub struct BookingView {
     /// Nobody marked it; it was assumed held 24 hours after its end.
     pub outcome_assumed: bool,
     pub goodwill_reschedule_used: bool,
+    /// The customer's review, once written.
+    pub review: Option<super::reviews::ReviewRow>,
     pub interviewer_id: i64,
     pub interviewer_slug: String,
     pub interviewer_name: String,
@@ -192,6 +194,12 @@ macro_rules! booking_view_query {
                       b.calendar_sequence, b.meeting_url, b.host_time_zone, b.receipt_url,
                       b.session_outcome as "session_outcome: SessionOutcome", b.outcome_recorded_at,
                       b.outcome_assumed, b.goodwill_reschedule_used,
+                      (select json_build_object('rating', r.rating, 'body', r.body,
+                                                'display_name', r.display_name,
+                                                'created_at', r.created_at,
+                                                'hidden_reason', r.hidden_reason, 'reply', r.reply)
+                       from review r where r.booking_id = b.booking_id)
+                          as "review: Json<super::reviews::ReviewRow>",
                       b.interviewer_id,
                       c.slug as "interviewer_slug!", c.name as "interviewer_name!",
                       c.headline as "interviewer_headline!", c.photo_url as interviewer_photo_url,
@@ -250,6 +258,7 @@ macro_rules! into_view {
             outcome_recorded_at: r.outcome_recorded_at,
             outcome_assumed: r.outcome_assumed,
             goodwill_reschedule_used: r.goodwill_reschedule_used,
+            review: r.review.map(|review| review.0),
             interviewer_id: r.interviewer_id,
             interviewer_slug: r.interviewer_slug,
             interviewer_name: r.interviewer_name,

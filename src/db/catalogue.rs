@@ -35,6 +35,11 @@ pub struct CardRow {
     pub tags: Vec<TagRow>,
     /// Up to three, most recent first.
     pub recent_roles: Vec<RoleRow>,
+    /// Published reviews: how many, and the sum of their stars.
+    #[serde(default)]
+    pub review_count: i32,
+    #[serde(default)]
+    pub review_sum: i32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -74,7 +79,8 @@ pub async fn home_page(pool: &PgPool) -> sqlx::Result<HomePage> {
         r#"
         select
             (select coalesce(json_agg(c), '[]')
-             from (select slug, name, headline, photo_url, rate_minor, currency, tags, recent_roles
+             from (select slug, name, headline, photo_url, rate_minor, currency, tags, recent_roles,
+                          review_count, review_sum
                    from interviewer_card
                    where is_active and is_featured
                    order by display_order, name
@@ -182,6 +188,7 @@ pub async fn cards_with_all_tags(
         select c.slug as "slug!", c.name as "name!", c.headline as "headline!", c.photo_url,
                c.rate_minor as "rate_minor!", c.currency as "currency!: Currency",
                c.tags as "tags!: Json<Vec<TagRow>>", c.recent_roles as "recent_roles!: Json<Vec<RoleRow>>",
+               c.review_count as "review_count!", c.review_sum as "review_sum!",
                (select count(*) from matching) as "total!"
         from page join interviewer_card c using (interviewer_id)
         order by c.display_order, c.name
@@ -204,6 +211,8 @@ pub async fn cards_with_all_tags(
             currency: r.currency,
             tags: r.tags.0,
             recent_roles: r.recent_roles.0,
+            review_count: r.review_count,
+            review_sum: r.review_sum,
         })
         .collect();
     Ok(CardPage { cards, total })
@@ -229,7 +238,25 @@ pub struct ProfileRow {
     pub cal_link: Option<String>,
     pub tags: Vec<TagRow>,
     pub history: Vec<HistoryRow>,
+    pub review_count: i32,
+    pub review_sum: i32,
+    /// The newest published reviews, newest first.
+    pub reviews: Vec<PublicReviewRow>,
 }
+
+/// A published review as profiles show it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PublicReviewRow {
+    pub rating: i16,
+    pub body: String,
+    pub display_name: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
+    pub reply: Option<String>,
+}
+
+/// How many reviews a profile lists.
+pub const PROFILE_REVIEWS: i64 = 20;
 
 /// A listed interviewer's full profile, or `None` for unknown and hidden slugs alike.
 pub async fn profile(pool: &PgPool, slug: &str) -> sqlx::Result<Option<ProfileRow>> {
@@ -241,12 +268,22 @@ pub async fn profile(pool: &PgPool, slug: &str) -> sqlx::Result<Option<ProfileRo
                                                            'period', w.period, 'summary', w.summary)
                                          order by w.position)
                          from work_history_entry w where w.interviewer_id = i.interviewer_id), '[]')
-                   as "history!: Json<Vec<HistoryRow>>"
+                   as "history!: Json<Vec<HistoryRow>>",
+               i.review_count, i.review_sum,
+               coalesce((select json_agg(json_build_object('rating', r.rating, 'body', r.body,
+                                                           'display_name', r.display_name,
+                                                           'created_at', r.created_at, 'reply', r.reply)
+                                         order by r.created_at desc)
+                         from (select * from review
+                               where interviewer_id = i.interviewer_id and hidden_reason is null
+                               order by created_at desc limit $2) r), '[]')
+                   as "reviews!: Json<Vec<PublicReviewRow>>"
         from interviewer i
         join interviewer_card c using (interviewer_id)
         where i.slug = $1 and i.is_active
         "#,
-        slug
+        slug,
+        PROFILE_REVIEWS
     )
     .fetch_optional(pool)
     .await?;
@@ -262,6 +299,9 @@ pub async fn profile(pool: &PgPool, slug: &str) -> sqlx::Result<Option<ProfileRo
         cal_link: r.cal_link,
         tags: r.tags.0,
         history: r.history.0,
+        review_count: r.review_count,
+        review_sum: r.review_sum,
+        reviews: r.reviews.0,
     }))
 }
 

@@ -8,6 +8,7 @@ pub mod jobs;
 pub mod limits;
 pub mod profiles;
 pub mod reports;
+pub mod reviews;
 pub mod seed;
 pub mod staff;
 

@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod money;
 pub mod profile;
 pub mod reference;
+pub mod reviews;
 pub mod slug;
 pub mod tag_filter;
 pub mod when;

@@ -20,6 +20,7 @@ use crate::{
             RefundJob, ReminderJob,
         },
         reports::{self, JOB_REPORT_REMINDER, ReportReminderJob},
+        reviews::{self, JOB_REVIEW_INVITE, ReviewInviteJob},
     },
     db::{bookings, jobs},
     integrations::{
@@ -135,6 +136,13 @@ impl Worker {
                     .mark_absent(&job.uid, job.host, &attendees, &key)
                     .await
                     .map_err(JobError::from)
+            }
+            JOB_REVIEW_INVITE => {
+                let job: ReviewInviteJob = parse(payload)?;
+                reviews::send_invite(&self.services, &job)
+                    .await
+                    .map(drop)
+                    .map_err(|e| JobError::Retry(format!("{e:#}")))
             }
             JOB_REPORT_REMINDER => {
                 let job: ReportReminderJob = parse(payload)?;

@@ -875,6 +875,23 @@ fn cases(w: &World) -> Vec<Case> {
             ],
         ),
         case(
+            Method::POST,
+            "/bookings/{id}/review",
+            vec![
+                // Only a held session is reviewed: back to the booking's page.
+                everyone(
+                    format!("/bookings/{bb}/review"),
+                    form(&[("rating", "5"), ("body", "Great.")]),
+                    redirect(format!("/bookings/{bb}")),
+                ),
+                everyone(
+                    format!("/bookings/{UNKNOWN_PUBLIC_ID}/review"),
+                    form(&[("rating", "5"), ("body", "Great.")]),
+                    NotFound,
+                ),
+            ],
+        ),
+        case(
             Method::GET,
             "/bookings/{id}/cancel",
             vec![
@@ -1348,6 +1365,39 @@ fn cases(w: &World) -> Vec<Case> {
                 each(
                     format!("/admin/bookings/{UNKNOWN_PUBLIC_ID}/report/draft"),
                     form(&[("strengths", "Clear.")]),
+                    nobodys(),
+                ),
+            ],
+        ),
+        case(
+            Method::POST,
+            "/admin/bookings/{id}/review/hide",
+            vec![
+                each(
+                    format!("/admin/bookings/{ba}/review/hide"),
+                    form(&[("reason", "abuse")]),
+                    staff_only(Expect::Status(409)),
+                ),
+                each(
+                    format!("/admin/bookings/{UNKNOWN_PUBLIC_ID}/review/hide"),
+                    form(&[("reason", "abuse")]),
+                    staff_only(NotFound),
+                ),
+            ],
+        ),
+        case(
+            Method::POST,
+            "/admin/bookings/{id}/review/reply",
+            vec![
+                // No review yet: nothing to reply to; staff never reply.
+                each(
+                    format!("/admin/bookings/{ba}/review/reply"),
+                    form(&[("reply", "Thank you.")]),
+                    signed_in(Expect::Status(409), NotFound, Expect::Status(403)),
+                ),
+                each(
+                    format!("/admin/bookings/{UNKNOWN_PUBLIC_ID}/review/reply"),
+                    form(&[("reply", "Thank you.")]),
                     nobodys(),
                 ),
             ],

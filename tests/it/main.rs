@@ -17,3 +17,4 @@ mod properties;
 mod public_site;
 mod query_counts;
 mod reports;
+mod reviews;

@@ -16,6 +16,7 @@ use crate::{
     app::{
         interviews::{self, AcknowledgeOutcome, RefundOutcome},
         lifecycle::OutcomeResult,
+        reviews::{self, ReplyOutcome},
     },
     db::bookings::{self, BookingView},
     domain::{
@@ -25,6 +26,7 @@ use crate::{
         },
         feedback,
         forms::Limit,
+        reviews::{HideReason, MAX_REPLY},
         when,
     },
     paths,
@@ -190,6 +192,24 @@ struct BookingDetail {
     /// The feedback report's page, for a held session.
     report_url: Option<String>,
     report_due: Option<String>,
+    review: Option<AdminReview>,
+}
+
+#[derive(Serialize)]
+struct AdminReview {
+    rating: i16,
+    body: String,
+    display_name: String,
+    on: String,
+    hidden_because: Option<&'static str>,
+    reply: Option<String>,
+    /// Staff may hide it (once, for one of these reasons).
+    hide_reasons: Vec<(&'static str, &'static str)>,
+    hide_action: String,
+    /// Its interviewer may reply once.
+    can_reply: bool,
+    reply_action: String,
+    reply_limit: Limit,
 }
 
 #[derive(Serialize)]
@@ -268,6 +288,26 @@ fn detail(booking: &BookingView, admin: &Admin) -> BookingDetail {
         })
         .map(|(code, _)| code)
         .collect(),
+        review: booking.review.as_ref().map(|r| AdminReview {
+            rating: r.rating,
+            body: r.body.clone(),
+            display_name: r.display_name.clone(),
+            on: when::format_in_zone(r.created_at, Some(&admin.0.time_zone)),
+            hidden_because: r.hidden_reason.map(HideReason::label),
+            reply: r.reply.clone(),
+            hide_reasons: if admin.is_staff() && r.hidden_reason.is_none() {
+                HideReason::ALL
+                    .iter()
+                    .map(|h| (h.code(), h.label()))
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            hide_action: paths::admin_booking_review_hide(&booking.public_id),
+            can_reply: r.reply.is_none() && admin.0.interviewer_id == Some(booking.interviewer_id),
+            reply_action: paths::admin_booking_review_reply(&booking.public_id),
+            reply_limit: MAX_REPLY,
+        }),
         report_url: crate::app::reports::has_report(booking)
             .then(|| paths::admin_booking_report(&booking.public_id)),
         report_due: crate::app::reports::has_report(booking).then(|| {
@@ -343,6 +383,8 @@ pub async fn show_booking(
         Some("refunded") => Some("Refund started. The customer has been emailed."),
         Some("held") => Some("Marked as held. Thank you: now write the feedback report."),
         Some("report") => Some("Report sent. The customer has been emailed a link to it."),
+        Some("review-hidden") => Some("Review hidden. Its author sees it hidden, with the reason."),
+        Some("replied") => Some("Reply published under the review."),
         Some("customer_no_show") => {
             Some("Marked: the customer did not come. They have been emailed; there is no refund.")
         }
@@ -507,4 +549,88 @@ pub async fn record_outcome(
         Some(message.to_owned()),
         StatusCode::CONFLICT,
     )
+}
+
+#[derive(Deserialize)]
+pub struct HideForm {
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /admin/bookings/{id}/review/hide` (staff): hides the review for a listed reason.
+pub async fn hide_review(
+    State(state): State<AppState>,
+    Staff(admin): Staff,
+    PathId(public_id): PathId<String>,
+    Form(form): Form<HideForm>,
+) -> Result<Response, AppError> {
+    let booking = load(&state, &admin, &public_id).await?;
+    let Some(reason) = HideReason::parse(&form.reason) else {
+        return render_detail(
+            &state,
+            &admin,
+            &booking,
+            None,
+            Some("Choose one of the reasons: a review is hidden for nothing else.".to_owned()),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    };
+    if reviews::hide(&state.services, &booking, reason, admin.0.user_id).await? {
+        return Ok(Redirect::to(&paths::with_outcome(
+            &paths::admin_booking(&public_id),
+            "done",
+            "review-hidden",
+        ))
+        .into_response());
+    }
+    render_detail(
+        &state,
+        &admin,
+        &booking,
+        None,
+        Some("There is no published review to hide.".to_owned()),
+        StatusCode::CONFLICT,
+    )
+}
+
+#[derive(Deserialize)]
+pub struct ReplyForm {
+    #[serde(default)]
+    reply: String,
+}
+
+/// `POST /admin/bookings/{id}/review/reply`: the interviewer's one public reply.
+pub async fn reply_to_review(
+    State(state): State<AppState>,
+    admin: Admin,
+    PathId(public_id): PathId<String>,
+    Form(form): Form<ReplyForm>,
+) -> Result<Response, AppError> {
+    let booking = load(&state, &admin, &public_id).await?;
+    if admin.0.interviewer_id != Some(booking.interviewer_id) {
+        return render_detail(
+            &state,
+            &admin,
+            &booking,
+            None,
+            Some("Only the session's interviewer replies to its review.".to_owned()),
+            StatusCode::FORBIDDEN,
+        );
+    }
+    let (message, status) = match reviews::reply(&state.services, &booking, &form.reply).await? {
+        ReplyOutcome::Replied => {
+            return Ok(Redirect::to(&paths::with_outcome(
+                &paths::admin_booking(&public_id),
+                "done",
+                "replied",
+            ))
+            .into_response());
+        }
+        ReplyOutcome::Invalid(message) => (message, StatusCode::UNPROCESSABLE_ENTITY),
+        ReplyOutcome::NotAllowed => (
+            "There is no review to reply to, or you have replied already.".to_owned(),
+            StatusCode::CONFLICT,
+        ),
+    };
+    render_detail(&state, &admin, &booking, None, Some(message), status)
 }

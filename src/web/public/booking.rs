@@ -53,6 +53,8 @@ fn card_for(target: &BookingTarget) -> CardView {
         currency: target.rate.currency,
         tags: target.tags.clone(),
         recent_roles: Vec::new(),
+        review_count: 0,
+        review_sum: 0,
     })
 }
 
@@ -275,6 +277,8 @@ pub(super) fn summary(booking: &BookingView) -> BookingSummary {
             currency: booking.price.currency,
             tags: booking.interviewer_tags.clone(),
             recent_roles: Vec::new(),
+            review_count: 0,
+            review_sum: 0,
         }),
         details_url: paths::booking_details(&booking.public_id),
         thanks_url: paths::booking_thanks(&booking.public_id),

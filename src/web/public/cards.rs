@@ -4,7 +4,10 @@ use serde::Serialize;
 
 use crate::{
     db::catalogue::{CardRow, RoleRow, TagRow},
-    domain::{Currency, Money, TagKind, avatar},
+    domain::{
+        Currency, Money, TagKind, avatar,
+        reviews::{Rating, rating},
+    },
     paths,
 };
 
@@ -30,6 +33,8 @@ pub struct CardView {
     pub history_summary: String,
     pub technologies: Vec<TagView>,
     pub subjects: Vec<TagView>,
+    /// "4.9 · 23 reviews", once there are published reviews.
+    pub rating: Option<Rating>,
 }
 
 /// The price as shown ("$180") and its currency code ("USD").
@@ -80,6 +85,7 @@ impl From<CardRow> for CardView {
             initials: avatar::initials(&row.name),
             avatar_hue: avatar::hue(&row.name),
             history_summary: history_summary(&row.recent_roles),
+            rating: rating(row.review_count, row.review_sum),
             slug: row.slug,
             name: row.name,
             headline: row.headline,

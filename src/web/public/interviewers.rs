@@ -13,7 +13,10 @@ use serde_json::json;
 use super::cards::{CardView, TagView, price, split_tags};
 use crate::{
     db::catalogue::{self, FilterTagRow},
-    domain::{Money, Slug, TagFilter, TagKind, avatar},
+    domain::{
+        Money, Slug, TagFilter, TagKind, avatar,
+        reviews::{Rating, rating},
+    },
     paths,
     web::{
         AppState,
@@ -286,6 +289,18 @@ struct ProfileView {
     /// The bio as cleaned HTML when it is written in Markdown.
     bio_html: Option<String>,
     work_history: Vec<HistoryView>,
+    rating: Option<Rating>,
+    reviews: Vec<ReviewItem>,
+}
+
+#[derive(Serialize)]
+struct ReviewItem {
+    rating: i16,
+    body: String,
+    display_name: String,
+    /// "December 2026": reviews are dated by month.
+    month: String,
+    reply: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -343,7 +358,7 @@ fn person_json_ld(
     tag_names: &[&str],
 ) -> serde_json::Value {
     let absolute = |path: String| paths::absolute(base_url, &path);
-    json!({
+    let mut person = json!({
         "@context": "https://schema.org",
         "@type": "Person",
         "name": row.name,
@@ -362,7 +377,31 @@ fn person_json_ld(
                 "description": "A 1-hour technical practice interview followed by a 30-minute feedback session.",
             },
         },
-    })
+    });
+    // Verified reviews only (testimonials are not reviews): the published ones.
+    if let Some(r) = rating(row.review_count, row.review_sum) {
+        person["aggregateRating"] = json!({
+            "@type": "AggregateRating",
+            "ratingValue": r.average,
+            "reviewCount": r.count,
+            "bestRating": 5,
+            "worstRating": 1,
+        });
+        person["review"] = row
+            .reviews
+            .iter()
+            .map(|r| {
+                json!({
+                    "@type": "Review",
+                    "author": { "@type": "Person", "name": r.display_name },
+                    "datePublished": crate::domain::when::rfc3339(r.created_at),
+                    "reviewBody": r.body,
+                    "reviewRating": { "@type": "Rating", "ratingValue": r.rating, "bestRating": 5, "worstRating": 1 },
+                })
+            })
+            .collect();
+    }
+    person
 }
 
 fn profile_view(row: catalogue::ProfileRow, rate: Money) -> ProfileView {
@@ -397,6 +436,18 @@ fn profile_view(row: catalogue::ProfileRow, rate: Money) -> ProfileView {
             .filter(|p| !p.is_empty())
             .map(str::to_owned)
             .collect(),
+        rating: rating(row.review_count, row.review_sum),
+        reviews: row
+            .reviews
+            .iter()
+            .map(|r| ReviewItem {
+                rating: r.rating,
+                body: r.body.clone(),
+                display_name: r.display_name.clone(),
+                month: month_of(r.created_at),
+                reply: r.reply.clone(),
+            })
+            .collect(),
         work_history: row
             .history
             .into_iter()
@@ -412,4 +463,9 @@ fn profile_view(row: catalogue::ProfileRow, rate: Money) -> ProfileView {
         headline: row.headline,
         photo_url: row.photo_url,
     }
+}
+
+/// "December 2026".
+fn month_of(at: time::OffsetDateTime) -> String {
+    format!("{} {}", at.month(), at.year())
 }

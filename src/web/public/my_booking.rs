@@ -19,15 +19,19 @@ use crate::{
         customer::{self, CustomerCancel, CustomerReschedule},
         invites::{self, Reader},
         reports,
+        reviews::{self, ReviewOutcome},
     },
     db::bookings::{self, BookingView},
     domain::{
         BookingStatus, CancelledBy, Money, SessionOutcome,
         booking::CustomerChoices,
         feedback::{self, LevelInfo},
+        forms::FieldErrors,
         forms::{Limit, clean_text},
         invite::Method,
-        reference, when,
+        reference,
+        reviews::{HideReason, MAX_REVIEW, display_name},
+        when,
     },
     paths,
     web::{
@@ -163,10 +167,35 @@ struct BookingPageContent<'a> {
     goodwill_reschedule: bool,
     /// The feedback report, once the interviewer has sent it: its overall read and its page.
     report: Option<ReportSummary>,
+    review: Option<ReviewView>,
+    /// The review form, for a held session not reviewed yet.
+    review_form: Option<ReviewForm>,
     /// An outcome to announce (`?done=`): `cancelled`, `moved`, `move-refused`, `move-pending`.
     done: Option<&'static str>,
     refund_window_hours: u32,
     reschedule_notice_hours: u32,
+}
+
+#[derive(Serialize)]
+pub(super) struct ReviewView {
+    pub(super) rating: i16,
+    pub(super) body: String,
+    pub(super) display_name: String,
+    pub(super) on: String,
+    /// Why staff hid it, in words (only its author sees a hidden review).
+    pub(super) hidden_because: Option<&'static str>,
+    pub(super) reply: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ReviewForm {
+    action: String,
+    rating: Option<i16>,
+    body: String,
+    anonymous: bool,
+    display_name: String,
+    errors: FieldErrors,
+    limit: Limit,
 }
 
 #[derive(Serialize)]
@@ -182,9 +211,15 @@ pub struct DoneQuery {
 }
 
 fn known_outcome(code: Option<&str>) -> Option<&'static str> {
-    ["cancelled", "moved", "move-refused", "move-pending"]
-        .into_iter()
-        .find(|known| Some(*known) == code)
+    [
+        "cancelled",
+        "moved",
+        "move-refused",
+        "move-pending",
+        "reviewed",
+    ]
+    .into_iter()
+    .find(|known| Some(*known) == code)
 }
 
 fn meta_for(state: &AppState, booking: &BookingView, path: &str, title: String) -> PageMeta {
@@ -199,6 +234,18 @@ fn meta_for(state: &AppState, booking: &BookingView, path: &str, title: String) 
     );
     meta.robots = Some("noindex");
     meta
+}
+
+fn review_form(booking: &BookingView) -> ReviewForm {
+    ReviewForm {
+        action: paths::booking_review(&booking.public_id),
+        rating: None,
+        body: String::new(),
+        anonymous: false,
+        display_name: display_name(booking.customer_name.as_deref(), false),
+        errors: FieldErrors::new(),
+        limit: MAX_REVIEW,
+    }
 }
 
 /// The booking behind the page's id, or the 404 page.
@@ -219,13 +266,32 @@ pub async fn show_booking(
     Query(query): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
     let booking = found(&state, &public_id).await?;
+    render_booking_page(
+        &state,
+        &booking,
+        known_outcome(query.done.as_deref()),
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// The booking page; `posted_review` is a review form sent back with its errors.
+async fn render_booking_page(
+    state: &AppState,
+    booking: &BookingView,
+    done: Option<&'static str>,
+    posted_review: Option<ReviewForm>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let public_id = booking.public_id.clone();
     let now = OffsetDateTime::now_utc();
-    let stage = stage(&booking, now);
+    let stage = stage(booking, now);
     let zone = booking.customer_time_zone.as_deref();
     let paid_once = booking.paid_at.is_some();
     let upcoming_paid = matches!(stage, "confirmed" | "confirming" | "in_progress");
     let add_to_calendar = upcoming_paid.then(|| {
-        let links = invites::web_calendar_links(&state.services, &booking);
+        let links = invites::web_calendar_links(&state.services, booking);
         AddToCalendar {
             ics_url: paths::booking_calendar_file(&booking.public_id),
             google_url: links.google,
@@ -241,7 +307,7 @@ pub async fn show_booking(
         extra_information: booking.extra_information.as_deref(),
         resume_filename: booking.resume_filename.as_deref(),
     });
-    let report = reports::submitted_report(&state.services, &booking)
+    let report = reports::submitted_report(&state.services, booking)
         .await?
         .map(|r| ReportSummary {
             url: paths::booking_report(&booking.public_id),
@@ -252,11 +318,23 @@ pub async fn show_booking(
                 .and_then(feedback::overall_label),
             sent_on: r.submitted_at.map(|t| day(t, zone)).unwrap_or_default(),
         });
+    let review = booking.review.as_ref().map(|r| ReviewView {
+        rating: r.rating,
+        body: r.body.clone(),
+        display_name: r.display_name.clone(),
+        on: day(r.created_at, zone),
+        hidden_because: r.hidden_reason.map(HideReason::label),
+        reply: r.reply.clone(),
+    });
+    let review_form =
+        reviews::can_review(booking).then(|| posted_review.unwrap_or_else(|| review_form(booking)));
     let content = BookingPageContent {
         report,
+        review,
+        review_form,
         reference: reference::of(booking.booking_id),
         stage,
-        times: times(&booking),
+        times: times(booking),
         meeting_url: booking.meeting_url.as_deref().filter(|_| upcoming_paid),
         add_to_calendar,
         submitted,
@@ -264,8 +342,8 @@ pub async fn show_booking(
             when: day(at, zone),
             note: booking.acknowledgement_note.as_deref(),
         }),
-        choices: customer::choices(&state.services, &booking, now)
-            .map(|choices| choices_view(&booking, choices)),
+        choices: customer::choices(&state.services, booking, now)
+            .map(|choices| choices_view(booking, choices)),
         payment: PaymentView {
             paid_on: booking.paid_at.map(|at| day(at, zone)),
             receipt_url: booking.receipt_url.clone().filter(|_| paid_once),
@@ -282,26 +360,28 @@ pub async fn show_booking(
         cancellation_reason: booking.cancellation_reason.as_deref(),
         outcome: booking.session_outcome,
         goodwill_reschedule: state.config.booking.goodwill_reschedule_after_no_show,
-        done: known_outcome(query.done.as_deref()),
+        done,
         refund_window_hours: state.config.booking.refund_window_hours,
         reschedule_notice_hours: state.config.booking.reschedule_notice_hours,
-        booking: summary(&booking),
+        booking: summary(booking),
     };
     let meta = meta_for(
-        &state,
-        &booking,
+        state,
+        booking,
         &paths::booking_page(&public_id),
         format!(
             "Your practice interview with {} · 508.dev",
             booking.interviewer_name
         ),
     );
-    Ok(state
-        .render(
+    Ok((
+        status,
+        state.render(
             "public/booking/booking.html",
             None,
             &Page::new(meta, content),
-        )?
+        )?,
+    )
         .into_response())
 }
 
@@ -622,4 +702,55 @@ pub async fn show_report(
             &Page::new(meta, content),
         )?
         .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ReviewPost {
+    rating: Option<String>,
+    #[serde(default)]
+    body: String,
+    anonymous: Option<String>,
+}
+
+/// `POST /bookings/{id}/review`: the customer's review of a held session, once.
+pub async fn submit_review(
+    State(state): State<AppState>,
+    PathId(public_id): PathId<String>,
+    Form(form): Form<ReviewPost>,
+) -> Result<Response, AppError> {
+    let rating = form
+        .rating
+        .as_deref()
+        .and_then(|r| r.trim().parse::<i16>().ok());
+    let anonymous = form.anonymous.is_some();
+    match reviews::submit(&state.services, &public_id, rating, &form.body, anonymous).await? {
+        ReviewOutcome::NotFound => Err(AppError::NotFound),
+        ReviewOutcome::Published => Ok(Redirect::to(&format!(
+            "{}#review",
+            paths::with_outcome(&paths::booking_page(&public_id), "done", "reviewed")
+        ))
+        .into_response()),
+        ReviewOutcome::NotAllowed => {
+            Ok(Redirect::to(&paths::booking_page(&public_id)).into_response())
+        }
+        ReviewOutcome::Invalid { errors } => {
+            // The page again, the form as they filled it, each message at its field.
+            let booking = found(&state, &public_id).await?;
+            let posted = ReviewForm {
+                rating,
+                body: form.body.clone(),
+                anonymous,
+                errors,
+                ..review_form(&booking)
+            };
+            render_booking_page(
+                &state,
+                &booking,
+                None,
+                Some(posted),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
 }
