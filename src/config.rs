@@ -125,6 +125,8 @@ pub struct BookingPolicy {
     /// A customer may move their booking to another time until this long before the start
     /// (also inside the refund window: a move instead of a cancel without refund).
     pub reschedule_notice_hours: u32,
+    /// How long after a held session its customer may claim the money-back guarantee.
+    pub guarantee_claim_days: u32,
     /// Whether a customer who did not come may move the booking once, free of charge.
     pub goodwill_reschedule_after_no_show: bool,
     /// How long a slot stays held for a customer who has not paid.
@@ -263,6 +265,11 @@ impl Config {
         let booking = BookingPolicy {
             refund_window_hours: parse_or(var("REFUND_WINDOW_HOURS"), "REFUND_WINDOW_HOURS", 24)?,
             hold_minutes: parse_or(var("BOOKING_HOLD_MINUTES"), "BOOKING_HOLD_MINUTES", 45)?,
+            guarantee_claim_days: parse_or(
+                var("GUARANTEE_CLAIM_DAYS"),
+                "GUARANTEE_CLAIM_DAYS",
+                14,
+            )?,
             goodwill_reschedule_after_no_show: parse_bool(
                 var("NO_SHOW_GOODWILL_RESCHEDULE"),
                 "NO_SHOW_GOODWILL_RESCHEDULE",

@@ -46,6 +46,10 @@ pub fn booking_report(public_id: &str) -> String {
     format!("/bookings/{public_id}/report")
 }
 
+pub fn booking_claim(public_id: &str) -> String {
+    format!("/bookings/{public_id}/claim")
+}
+
 pub fn booking_review(public_id: &str) -> String {
     format!("/bookings/{public_id}/review")
 }
@@ -77,6 +81,15 @@ pub const ADMIN_PROFILE_PHOTO: &str = "/admin/profile/photo";
 pub const ADMIN_INTERVIEWERS: &str = "/admin/interviewers";
 pub const ADMIN_TAGS: &str = "/admin/tags";
 pub const ADMIN_CONTENT: &str = "/admin/content";
+pub const ADMIN_CLAIMS: &str = "/admin/claims";
+
+pub fn admin_claim_refund(public_id: &str) -> String {
+    format!("/admin/claims/{public_id}/refund")
+}
+
+pub fn admin_claim_reply(public_id: &str) -> String {
+    format!("/admin/claims/{public_id}/reply")
+}
 pub const CHANGE_PASSWORD: &str = "/admin/account/password";
 pub const FORGOT_PASSWORD: &str = "/admin/password/forgot";
 pub const LOGIN: &str = "/admin/login";

@@ -15,7 +15,7 @@ use axum::{
 
 use crate::web::{
     AppState,
-    admin::{account, bookings, profile, reports, staff},
+    admin::{account, bookings, claims, profile, reports, staff},
     health,
     page::{self, render_errors},
     public::{booking, home, interviewers, my_booking, seo},
@@ -115,6 +115,7 @@ pub fn table() -> Vec<Route> {
         ),
         Route::get("/bookings/{id}/report", Public, my_booking::show_report),
         Route::post("/bookings/{id}/review", Public, my_booking::submit_review),
+        Route::post("/bookings/{id}/claim", Public, my_booking::submit_claim),
         Route::get("/bookings/{id}/cancel", Public, my_booking::show_cancel),
         Route::post("/bookings/{id}/cancel", Public, my_booking::cancel_booking),
         Route::get(
@@ -265,6 +266,9 @@ pub fn table() -> Vec<Route> {
         Route::post("/admin/tags/{id}/rename", Staff, staff::rename_tag),
         Route::post("/admin/tags/merge", Staff, staff::merge_tags),
         Route::get("/admin/content", Staff, staff::show_content),
+        Route::get("/admin/claims", Staff, claims::list_claims),
+        Route::post("/admin/claims/{id}/refund", Staff, claims::refund_claim),
+        Route::post("/admin/claims/{id}/reply", Staff, claims::reply_to_claim),
         Route::post("/admin/testimonials", Staff, staff::create_testimonial),
         Route::post("/admin/testimonials/{id}", Staff, staff::update_testimonial),
         Route::post(
@@ -331,6 +335,10 @@ mod tests {
             paths::booking_calendar_file("abc"),
             paths::booking_report("abc"),
             paths::booking_review("abc"),
+            paths::booking_claim("abc"),
+            paths::ADMIN_CLAIMS.to_owned(),
+            paths::admin_claim_refund("abc"),
+            paths::admin_claim_reply("abc"),
             paths::admin_booking_review_hide("abc"),
             paths::admin_booking_review_reply("abc"),
             paths::admin_booking_report("abc"),

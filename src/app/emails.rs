@@ -55,6 +55,8 @@ struct EmailContext<'a> {
     cancelled_by: Option<&'a str>,
     cancellation_reason: Option<&'a str>,
     acknowledgement_note: Option<&'a str>,
+    /// Staff's answer to the customer's guarantee claim.
+    claim_reply: Option<&'a str>,
 }
 
 fn context<'a>(services: &'a Services, booking: &'a BookingView) -> EmailContext<'a> {
@@ -114,6 +116,10 @@ fn context<'a>(services: &'a Services, booking: &'a BookingView) -> EmailContext
         cancelled_by: booking.cancelled_by.map(|by| by.as_db()),
         cancellation_reason: booking.cancellation_reason.as_deref(),
         acknowledgement_note: booking.acknowledgement_note.as_deref(),
+        claim_reply: booking
+            .claim
+            .as_ref()
+            .and_then(|c| c.staff_reply.as_deref()),
     }
 }
 

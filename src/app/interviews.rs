@@ -77,6 +77,7 @@ pub async fn refund_under_guarantee(
     services: &Services,
     booking: &BookingView,
     reason: &str,
+    staff_user: i64,
 ) -> anyhow::Result<RefundOutcome> {
     let reason = match MAX_REFUND_REASON
         .require(clean_text(reason), "Please give the reason for the refund.")
@@ -85,7 +86,9 @@ pub async fn refund_under_guarantee(
         Err(message) => return Ok(RefundOutcome::InvalidReason(message)),
     };
     Ok(
-        if lifecycle::refund_under_guarantee(services, booking.booking_id, &reason).await? {
+        if lifecycle::refund_under_guarantee(services, booking.booking_id, &reason, staff_user)
+            .await?
+        {
             RefundOutcome::Started
         } else {
             RefundOutcome::NotRefundable

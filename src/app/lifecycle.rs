@@ -960,12 +960,14 @@ pub async fn acknowledge(
     Ok(true)
 }
 
-/// Staff refund a paid booking in full under the satisfaction guarantee. The booking becomes
-/// `refunded` once Stripe accepts the refund; the customer is emailed now.
+/// Staff refund a paid booking in full under the satisfaction guarantee (from the booking, or
+/// from the customer's claim, which this decides). The booking becomes `refunded` once
+/// Stripe accepts the refund; the customer is emailed now.
 pub async fn refund_under_guarantee(
     services: &Services,
     booking_id: i64,
     reason: &str,
+    staff_user: i64,
 ) -> anyhow::Result<bool> {
     let mut tx = services.pool.begin().await?;
     bookings::lock(&mut tx, booking_id).await?;
@@ -979,6 +981,16 @@ pub async fn refund_under_guarantee(
         return Ok(false);
     }
     queue_refund(&mut tx, &booking, &payment_intent, booking.price, true).await?;
+    // A claim the customer made is decided by this refund, in the same transaction: a crash
+    // leaves the claim open with no refund queued, or both done.
+    crate::db::claims::decide(
+        &mut tx,
+        booking_id,
+        crate::db::claims::ClaimState::Refunded,
+        None,
+        staff_user,
+    )
+    .await?;
     email_customer(
         services,
         &mut tx,

@@ -12,6 +12,7 @@
 //! - [`reports`]: the written feedback report after a held session; [`reviews`]: verified
 //!   reviews of held sessions.
 //! - [`profiles`]: an interviewer's profile, calendar settings and photo.
+//! - [`claims`]: the money-back guarantee, claimed from the booking page.
 //! - [`catalogue`]: what staff curate (tags, testimonials, companies, listing, accounts).
 //! - [`emails`]: rendering the emails these queue; [`invites`]: the calendar invites they carry.
 //! - [`throttle`]: the rate limits (sign-in, password resets, cal.com lookups).
@@ -24,6 +25,7 @@ pub mod accounts;
 pub mod booking;
 pub mod calendar;
 pub mod catalogue;
+pub mod claims;
 pub mod customer;
 pub mod emails;
 pub mod interviews;

@@ -169,6 +169,8 @@ pub struct BookingView {
     pub goodwill_reschedule_used: bool,
     /// The customer's review, once written.
     pub review: Option<super::reviews::ReviewRow>,
+    /// The customer's guarantee claim, once made.
+    pub claim: Option<super::claims::ClaimRow>,
     pub interviewer_id: i64,
     pub interviewer_slug: String,
     pub interviewer_name: String,
@@ -200,6 +202,10 @@ macro_rules! booking_view_query {
                                                 'hidden_reason', r.hidden_reason, 'reply', r.reply)
                        from review r where r.booking_id = b.booking_id)
                           as "review: Json<super::reviews::ReviewRow>",
+                      (select json_build_object('reason', g.reason, 'state', g.state,
+                                                'staff_reply', g.staff_reply, 'created_at', g.created_at)
+                       from guarantee_claim g where g.booking_id = b.booking_id)
+                          as "claim: Json<super::claims::ClaimRow>",
                       b.interviewer_id,
                       c.slug as "interviewer_slug!", c.name as "interviewer_name!",
                       c.headline as "interviewer_headline!", c.photo_url as interviewer_photo_url,
@@ -259,6 +265,7 @@ macro_rules! into_view {
             outcome_assumed: r.outcome_assumed,
             goodwill_reschedule_used: r.goodwill_reschedule_used,
             review: r.review.map(|review| review.0),
+            claim: r.claim.map(|claim| claim.0),
             interviewer_id: r.interviewer_id,
             interviewer_slug: r.interviewer_slug,
             interviewer_name: r.interviewer_name,

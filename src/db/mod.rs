@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod bookings;
 pub mod catalogue;
+pub mod claims;
 pub mod jobs;
 pub mod limits;
 pub mod profiles;

@@ -892,6 +892,23 @@ fn cases(w: &World) -> Vec<Case> {
             ],
         ),
         case(
+            Method::POST,
+            "/bookings/{id}/claim",
+            vec![
+                // Only after a held session: back to the booking's page.
+                everyone(
+                    format!("/bookings/{bb}/claim"),
+                    form(&[("reason", "Not useful.")]),
+                    redirect(format!("/bookings/{bb}")),
+                ),
+                everyone(
+                    format!("/bookings/{UNKNOWN_PUBLIC_ID}/claim"),
+                    form(&[("reason", "Not useful.")]),
+                    NotFound,
+                ),
+            ],
+        ),
+        case(
             Method::GET,
             "/bookings/{id}/cancel",
             vec![
@@ -1399,6 +1416,48 @@ fn cases(w: &World) -> Vec<Case> {
                     format!("/admin/bookings/{UNKNOWN_PUBLIC_ID}/review/reply"),
                     form(&[("reply", "Thank you.")]),
                     nobodys(),
+                ),
+            ],
+        ),
+        case(
+            Method::GET,
+            "/admin/claims",
+            vec![each(
+                "/admin/claims",
+                none(),
+                staff_only(Expect::Count(200, "[data-testid=no-claims]", 1)),
+            )],
+        ),
+        case(
+            Method::POST,
+            "/admin/claims/{id}/refund",
+            vec![
+                // No claim on it: nothing to refund from here.
+                each(
+                    format!("/admin/claims/{ba}/refund"),
+                    none(),
+                    staff_only(Expect::Status(409)),
+                ),
+                each(
+                    format!("/admin/claims/{UNKNOWN_PUBLIC_ID}/refund"),
+                    none(),
+                    staff_only(NotFound),
+                ),
+            ],
+        ),
+        case(
+            Method::POST,
+            "/admin/claims/{id}/reply",
+            vec![
+                each(
+                    format!("/admin/claims/{ba}/reply"),
+                    form(&[("reply", "Tell us more?")]),
+                    staff_only(Expect::Status(409)),
+                ),
+                each(
+                    format!("/admin/claims/{UNKNOWN_PUBLIC_ID}/reply"),
+                    form(&[("reply", "Tell us more?")]),
+                    staff_only(NotFound),
                 ),
             ],
         ),

@@ -173,6 +173,16 @@ async fn stripe_refund(
             .into(),
     );
     let mut s = state.lock().unwrap();
+    // As Stripe: a request repeated with the same Idempotency-Key gets the first answer and
+    // makes no second refund.
+    let key = form["idempotency_key"].clone();
+    if let Some(i) = s
+        .refunds
+        .iter()
+        .position(|r| !key.is_empty() && r["idempotency_key"] == key)
+    {
+        return Json(json!({"id": format!("re_{}", i + 1), "status": "succeeded"})).into_response();
+    }
     s.refunds.push(form);
     Json(json!({"id": format!("re_{}", s.refunds.len()), "status": "succeeded"})).into_response()
 }

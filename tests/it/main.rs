@@ -7,6 +7,7 @@ mod booking;
 mod booking_page;
 mod booking_support;
 mod checkout_races;
+mod claims;
 mod fakes;
 mod faults;
 mod hardening;

@@ -469,22 +469,28 @@ pub async fn refund_booking(
     Form(form): Form<RefundForm>,
 ) -> Result<Response, AppError> {
     let booking = load(&state, &admin, &public_id).await?;
-    let (message, status) =
-        match interviews::refund_under_guarantee(&state.services, &booking, &form.reason).await? {
-            RefundOutcome::Started => {
-                return Ok(Redirect::to(&paths::with_outcome(
-                    &paths::admin_booking(&public_id),
-                    "done",
-                    "refunded",
-                ))
-                .into_response());
-            }
-            RefundOutcome::InvalidReason(message) => (message, StatusCode::UNPROCESSABLE_ENTITY),
-            RefundOutcome::NotRefundable => (
-                "Only a paid booking that has not been refunded can be refunded.".to_owned(),
-                StatusCode::CONFLICT,
-            ),
-        };
+    let (message, status) = match interviews::refund_under_guarantee(
+        &state.services,
+        &booking,
+        &form.reason,
+        admin.0.user_id,
+    )
+    .await?
+    {
+        RefundOutcome::Started => {
+            return Ok(Redirect::to(&paths::with_outcome(
+                &paths::admin_booking(&public_id),
+                "done",
+                "refunded",
+            ))
+            .into_response());
+        }
+        RefundOutcome::InvalidReason(message) => (message, StatusCode::UNPROCESSABLE_ENTITY),
+        RefundOutcome::NotRefundable => (
+            "Only a paid booking that has not been refunded can be refunded.".to_owned(),
+            StatusCode::CONFLICT,
+        ),
+    };
     render_detail(&state, &admin, &booking, None, Some(message), status)
 }
 

@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod bookings;
+pub mod claims;
 pub mod profile;
 pub mod reports;
 pub mod session;

@@ -16,12 +16,14 @@ use time::OffsetDateTime;
 use super::booking::{BookingSummary, CalEmbed, summary};
 use crate::{
     app::{
+        claims::{self, ClaimOutcome},
         customer::{self, CustomerCancel, CustomerReschedule},
         invites::{self, Reader},
         reports,
         reviews::{self, ReviewOutcome},
     },
     db::bookings::{self, BookingView},
+    db::claims::ClaimState,
     domain::{
         BookingStatus, CancelledBy, Money, SessionOutcome,
         booking::CustomerChoices,
@@ -170,6 +172,12 @@ struct BookingPageContent<'a> {
     review: Option<ReviewView>,
     /// The review form, for a held session not reviewed yet.
     review_form: Option<ReviewForm>,
+    claim: Option<ClaimView>,
+    /// Until when the guarantee may be claimed (the form shows while it may).
+    claim_until: Option<String>,
+    claim_action: String,
+    claim_error: Option<String>,
+    claim_reason: String,
     /// An outcome to announce (`?done=`): `cancelled`, `moved`, `move-refused`, `move-pending`.
     done: Option<&'static str>,
     refund_window_hours: u32,
@@ -196,6 +204,15 @@ struct ReviewForm {
     display_name: String,
     errors: FieldErrors,
     limit: Limit,
+}
+
+#[derive(Serialize)]
+struct ClaimView {
+    reason: String,
+    /// `open`, `refunded`, `answered`.
+    state: ClaimState,
+    staff_reply: Option<String>,
+    on: String,
 }
 
 #[derive(Serialize)]
@@ -284,6 +301,18 @@ async fn render_booking_page(
     posted_review: Option<ReviewForm>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
+    render_booking_page_with(state, booking, done, posted_review, None, status).await
+}
+
+/// [`render_booking_page`], with a guarantee claim sent back with its error: (message, reason).
+async fn render_booking_page_with(
+    state: &AppState,
+    booking: &BookingView,
+    done: Option<&'static str>,
+    posted_review: Option<ReviewForm>,
+    posted_claim: Option<(Option<String>, String)>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
     let public_id = booking.public_id.clone();
     let now = OffsetDateTime::now_utc();
     let stage = stage(booking, now);
@@ -328,10 +357,21 @@ async fn render_booking_page(
     });
     let review_form =
         reviews::can_review(booking).then(|| posted_review.unwrap_or_else(|| review_form(booking)));
+    let (claim_error, claim_reason) = posted_claim.unwrap_or_default();
     let content = BookingPageContent {
         report,
         review,
         review_form,
+        claim: booking.claim.as_ref().map(|c| ClaimView {
+            reason: c.reason.clone(),
+            state: c.state,
+            staff_reply: c.staff_reply.clone(),
+            on: day(c.created_at, zone),
+        }),
+        claim_until: claims::claim_until(&state.services, booking).map(|t| day(t, zone)),
+        claim_action: paths::booking_claim(&booking.public_id),
+        claim_error,
+        claim_reason,
         reference: reference::of(booking.booking_id),
         stage,
         times: times(booking),
@@ -748,6 +788,43 @@ pub async fn submit_review(
                 &booking,
                 None,
                 Some(posted),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ClaimPost {
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /bookings/{id}/claim`: the customer claims the money-back guarantee.
+pub async fn submit_claim(
+    State(state): State<AppState>,
+    PathId(public_id): PathId<String>,
+    Form(form): Form<ClaimPost>,
+) -> Result<Response, AppError> {
+    match claims::claim(&state.services, &public_id, &form.reason).await? {
+        ClaimOutcome::NotFound => Err(AppError::NotFound),
+        ClaimOutcome::Claimed => Ok(Redirect::to(&format!(
+            "{}#guarantee-claim",
+            paths::with_outcome(&paths::booking_page(&public_id), "done", "claimed")
+        ))
+        .into_response()),
+        ClaimOutcome::NotAllowed => {
+            Ok(Redirect::to(&paths::booking_page(&public_id)).into_response())
+        }
+        ClaimOutcome::Invalid(message) => {
+            let booking = found(&state, &public_id).await?;
+            render_booking_page_with(
+                &state,
+                &booking,
+                None,
+                None,
+                Some((Some(message), form.reason)),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
