@@ -82,6 +82,7 @@ pub const ADMIN_INTERVIEWERS: &str = "/admin/interviewers";
 pub const ADMIN_TAGS: &str = "/admin/tags";
 pub const ADMIN_CONTENT: &str = "/admin/content";
 pub const ADMIN_CLAIMS: &str = "/admin/claims";
+pub const ADMIN_OVERVIEW: &str = "/admin/overview";
 
 pub fn admin_claim_refund(public_id: &str) -> String {
     format!("/admin/claims/{public_id}/refund")

@@ -15,7 +15,7 @@ use axum::{
 
 use crate::web::{
     AppState,
-    admin::{account, bookings, claims, profile, reports, staff},
+    admin::{account, bookings, claims, overview, profile, reports, staff},
     health,
     page::{self, render_errors},
     public::{booking, home, interviewers, my_booking, seo},
@@ -267,6 +267,7 @@ pub fn table() -> Vec<Route> {
         Route::post("/admin/tags/merge", Staff, staff::merge_tags),
         Route::get("/admin/content", Staff, staff::show_content),
         Route::get("/admin/claims", Staff, claims::list_claims),
+        Route::get("/admin/overview", Staff, overview::show_overview),
         Route::post("/admin/claims/{id}/refund", Staff, claims::refund_claim),
         Route::post("/admin/claims/{id}/reply", Staff, claims::reply_to_claim),
         Route::post("/admin/testimonials", Staff, staff::create_testimonial),
@@ -337,6 +338,7 @@ mod tests {
             paths::booking_review("abc"),
             paths::booking_claim("abc"),
             paths::ADMIN_CLAIMS.to_owned(),
+            paths::ADMIN_OVERVIEW.to_owned(),
             paths::admin_claim_refund("abc"),
             paths::admin_claim_reply("abc"),
             paths::admin_booking_review_hide("abc"),

@@ -7,6 +7,7 @@ pub mod catalogue;
 pub mod claims;
 pub mod jobs;
 pub mod limits;
+pub mod overview;
 pub mod profiles;
 pub mod reports;
 pub mod reviews;

@@ -1421,6 +1421,15 @@ fn cases(w: &World) -> Vec<Case> {
         ),
         case(
             Method::GET,
+            "/admin/overview",
+            vec![each(
+                "/admin/overview",
+                none(),
+                staff_only(Expect::Count(200, "[data-testid=weekly-chart]", 1)),
+            )],
+        ),
+        case(
+            Method::GET,
             "/admin/claims",
             vec![each(
                 "/admin/claims",

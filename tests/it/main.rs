@@ -13,6 +13,7 @@ mod faults;
 mod hardening;
 mod helpers;
 mod outcomes;
+mod overview;
 mod personas;
 mod properties;
 mod public_site;
