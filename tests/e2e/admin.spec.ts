@@ -2,8 +2,12 @@
 // invite an interviewer for an existing profile; the interviewer sets a password, signs in,
 // finds a booking made through the public flow, opens the resume, acknowledges it (the
 // customer's email arrives), and changes their rate and tags (the public listing follows).
-// Staff also invite a brand-new interviewer who signs in. Each project (desktop, phone) works
-// on its own interviewer so the two can run side by side.
+// After the session (time moved on in the database) the interviewer marks it held and writes
+// the feedback report; the customer reads it and reviews the session; the profile shows the
+// rating. Staff also invite a brand-new interviewer who signs in. Each project (desktop,
+// phone) works on its own interviewer so the two can run side by side.
+import { execFileSync } from "node:child_process";
+
 import { expect, type Page } from "@playwright/test";
 
 import { mailTo } from "./fakes/inspect";
@@ -22,6 +26,21 @@ function interviewerFor(project: string) {
   // Ada's and Tomasz's rates.)
 }
 
+/** Moves booking `bookingId` into the past ("1 day" ago), as if the session had taken place:
+ *  the test's way of letting time pass, straight in the database the server reads. */
+function travelInTime(bookingId: string, ago: string) {
+  const url = process.env.E2E_DATABASE_URL;
+  if (!url) throw new Error("E2E_DATABASE_URL is not set: run the browser tests with `make test-e2e`");
+  execFileSync("psql", [
+    url,
+    "-q",
+    "-v",
+    "ON_ERROR_STOP=1",
+    "-c",
+    `update booking set starts_at = now() - interval '${ago}', ends_at = now() - interval '${ago}' + interval '90 minutes' where public_id = '${bookingId.replace(/[^a-z0-9]/g, "")}'`,
+  ]);
+}
+
 async function signOut(page: Page) {
   await page.getByRole("button", { name: /Sign out/ }).click();
   await expect(page).toHaveURL(/\/admin\/login/);
@@ -38,8 +57,8 @@ test("an interviewer handles a booking made through the public flow", async ({ p
     focus: "A backend system design round.",
   };
 
-  await test.step("a customer books and pays through the public site", async () => {
-    await bookAndPay(page, who.slug, customer, uniqueAddress("host"));
+  const bookingId = await test.step("a customer books and pays through the public site", async () => {
+    return bookAndPay(page, who.slug, customer, uniqueAddress("host"));
   });
 
   await test.step("staff sign in and invite the profile's owner", async () => {
@@ -99,6 +118,71 @@ test("an interviewer handles a booking made through the public flow", async ({ p
     expect(acknowledgement?.text).toContain("Got it, see you then.");
   });
 
+  await test.step("after the session: the interviewer marks it held", async () => {
+    // Time passes: the session took place yesterday.
+    travelInTime(bookingId, "1 day");
+    await page.reload();
+    await expectNoAxeViolations(page, "booking to mark");
+    await page.getByTestId("mark-held").click();
+    await expect(page.getByTestId("flash")).toContainText("Marked as held");
+  });
+
+  await test.step("the written report: drafted, kept across a reload, sent once", async () => {
+    await page.getByTestId("report-link").click();
+    await expect(page.getByRole("heading", { level: 1 })).toContainText(`Feedback report for ${customer.name}`);
+    await expectNoAxeViolations(page, "report form");
+    await keepScreenshot(page, testInfo, "admin-report");
+    const form = page.getByTestId("report-form");
+    for (const criterion of await form.locator("fieldset.report-criterion").all()) {
+      await criterion.getByLabel(/3 Solid/).check();
+    }
+    // The autosave posts the form once typing pauses, and says when it saved; the draft
+    // survives a reload.
+    const saved = page.waitForResponse(
+      (r) => r.url().endsWith("/report/draft") && (r.request().postData() ?? "").includes("scale"),
+    );
+    await page.locator("#strengths").fill("You asked about scale before drawing anything.");
+    expect((await saved).status()).toBe(200);
+    await expect(page.getByTestId("draft-status")).toContainText("Draft saved at");
+    await page.reload();
+    await expect(page.locator("#strengths")).toHaveValue("You asked about scale before drawing anything.");
+    await page.locator("#focus_first").fill("Put numbers on the load before choosing storage.");
+    await page.getByLabel("Close: a few things to fix").check();
+    page.once("dialog", (dialog) => void dialog.accept());
+    await page.getByTestId("submit-report").click();
+    await expect(page.getByTestId("flash")).toContainText("Report sent");
+    await expect
+      .poll(async () => (await mailTo(customer.email)).filter((m) => /feedback report/.test(m.subject)).length, {
+        timeout: 20_000,
+      })
+      .toBe(1);
+  });
+
+  await test.step("the customer reads the report and reviews the session", async () => {
+    await page.goto(`/bookings/${bookingId}`);
+    await page.getByTestId("report-link").click();
+    await expect(page.getByTestId("report-overall")).toHaveText("Close: a few things to fix");
+    await expect(page.getByTestId("report")).toContainText("You asked about scale before drawing anything.");
+    await expectNoAxeViolations(page, "customer's report");
+    await keepScreenshot(page, testInfo, "customer-report");
+    await page.goto(`/bookings/${bookingId}`);
+    const review = page.getByTestId("review-form");
+    await review.getByLabel("5 stars").check();
+    await review.getByLabel("Your review").fill("Realistic round and concrete feedback.");
+    await expectNoAxeViolations(page, "review form");
+    await review.getByTestId("submit-review").click();
+    await expect(page.getByTestId("your-review")).toContainText("Realistic round and concrete feedback.");
+    await expectNoAxeViolations(page, "booking page with its review");
+  });
+
+  await test.step("the profile shows the rating and the review", async () => {
+    await page.goto(`/interviewers/${who.slug}`);
+    await expect(page.getByTestId("profile-rating")).toHaveText(/\d\.\d · \d+ reviews?/);
+    await expect(page.getByTestId("reviews")).toContainText("Realistic round and concrete feedback.");
+    await expectNoAxeViolations(page, "profile with reviews");
+    await keepScreenshot(page, testInfo, "profile-reviews");
+  });
+
 });
 
 test("staff invite a new interviewer, who signs in, sets a rate and tags, and goes live", async ({ page }, testInfo) => {
@@ -140,7 +224,12 @@ test("staff invite a new interviewer, who signs in, sets a rate and tags, and go
   await page.locator("input[name=headline]").fill("Backend interviews in Go and Clojure");
   await page.locator("input[name=rate]").fill("175");
   await page.locator("input[name=new_technologies]").fill(who.newTag);
-  await page.locator("input[name=is_active]").check();
+  // By keyboard: the live character counts above may still be settling after the typing, and
+  // a click aimed before a line of them moves can land beside the box.
+  const listed = page.locator("input[name=is_active]");
+  await listed.focus();
+  await page.keyboard.press("Space");
+  await expect(listed).toBeChecked();
   await page.getByRole("button", { name: /Save/ }).first().click();
   await expect(page.getByTestId("profile-saved")).toBeVisible();
 
