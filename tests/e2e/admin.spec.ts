@@ -182,7 +182,6 @@ test("an interviewer handles a booking made through the public flow", async ({ p
     await expectNoAxeViolations(page, "profile with reviews");
     await keepScreenshot(page, testInfo, "profile-reviews");
   });
-
 });
 
 test("staff invite a new interviewer, who signs in, sets a rate and tags, and goes live", async ({ page }, testInfo) => {
@@ -191,6 +190,16 @@ test("staff invite a new interviewer, who signs in, sets a rate and tags, and go
   const email = uniqueAddress("newcomer");
   const name = `Nia Newcomer ${testInfo.project.name} ${Date.now()}`;
   await signIn(page, STAFF_EMAIL, STAFF_PASSWORD);
+  // Staff's own pages after the sessions: the overview (its chart readable as a table) and
+  // the guarantee claims queue.
+  await page.goto("/admin/overview");
+  await expect(page.getByTestId("weekly-chart")).toBeVisible();
+  await expect(page.getByTestId("weekly-table").locator("tbody tr")).toHaveCount(12);
+  await expectNoAxeViolations(page, "staff overview");
+  await keepScreenshot(page, testInfo, "admin-overview");
+  await page.goto("/admin/claims");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Guarantee claims");
+  await expectNoAxeViolations(page, "guarantee claims");
   await page.goto("/admin/interviewers");
   const invite = page.locator("form[action='/admin/interviewers']").last();
   await invite.locator("input[name=name]").fill(name);
