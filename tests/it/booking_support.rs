@@ -15,9 +15,33 @@ use sqlx::PgPool;
 use crate::{
     fakes::{CAL_KEY, CAL_WEBHOOK_SECRET, FakeCal, FakeStripe, STRIPE_KEY, STRIPE_WEBHOOK_SECRET},
     helpers::{Page, TestApp, interviewer, spawn_app_with, tag},
+    personas::{add_user, signed_in},
 };
 
 pub const EVENT_TYPE_ID: i64 = 4242;
+
+/// The admin panel's two sides, as browsers with their own cookies.
+pub struct Admins {
+    pub ines: reqwest::Client,
+    pub staff: reqwest::Client,
+}
+
+impl Admins {
+    /// `who` posts `fields` to `path` from our own origin (the CSRF check's).
+    pub async fn post(
+        app: &TestApp,
+        who: &reqwest::Client,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        who.post(app.url(path))
+            .header("Origin", crate::helpers::BASE_URL)
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
+    }
+}
 
 pub fn env(name: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| {
@@ -268,6 +292,36 @@ impl World {
             .execute(&self.app.pool)
             .await
             .unwrap();
+    }
+
+    /// A booking booked and paid through the public flow (cal.com confirmed, emails sent),
+    /// whose 90-minute session started `minutes_ago` minutes ago.
+    pub async fn paid_session_started(&self, uid: &str, minutes_ago: i64) -> String {
+        let (public_id, session_id) = self.book_and_checkout(uid).await;
+        self.pay(&session_id).await;
+        self.drain_jobs().await;
+        sqlx::query(
+            "update booking set starts_at = now() - make_interval(mins => $2),
+                                ends_at = now() - make_interval(mins => $2) + interval '90 minutes'
+             where public_id = $1",
+        )
+        .bind(&public_id)
+        .bind(i32::try_from(minutes_ago).unwrap())
+        .execute(&self.app.pool)
+        .await
+        .unwrap();
+        public_id
+    }
+
+    /// Ines (the interviewer of every booking here) and a staff member, signed in.
+    pub async fn admins(&self) -> Admins {
+        let pool = &self.app.pool;
+        add_user(pool, "ines@example.com", false, Some("ines-interviewer")).await;
+        add_user(pool, "sam@example.com", true, None).await;
+        Admins {
+            ines: signed_in(&self.app, "ines@example.com").await,
+            staff: signed_in(&self.app, "sam@example.com").await,
+        }
     }
 
     /// Brings the booking's reminders forward to now, as if their time had come; returns how

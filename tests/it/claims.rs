@@ -5,9 +5,8 @@
 use reqwest::{Client, StatusCode};
 use sqlx::PgPool;
 
-use crate::booking_support::World;
-use crate::helpers::{BASE_URL, TestApp};
-use crate::personas::{add_user, signed_in};
+use crate::booking_support::{Admins, World};
+use crate::helpers::TestApp;
 
 struct Setup {
     world: World,
@@ -16,42 +15,15 @@ struct Setup {
 }
 
 /// A paid session that ended `ended_hours_ago`, marked held by its interviewer.
+/// A paid session that ended `ended_hours_ago`, marked held by its interviewer.
 async fn held(pool: PgPool, uid: &str, ended_hours_ago: i32) -> Setup {
     let world = World::new(pool).await;
-    add_user(
-        &world.app.pool,
-        "ines@example.com",
-        false,
-        Some("ines-interviewer"),
-    )
-    .await;
-    add_user(&world.app.pool, "sam@example.com", true, None).await;
-    let ines = signed_in(&world.app, "ines@example.com").await;
-    let staff = signed_in(&world.app, "sam@example.com").await;
-    let (public_id, session_id) = world.book_and_checkout(uid).await;
-    world.pay(&session_id).await;
-    world.drain_jobs().await;
-    sqlx::query(
-        "update booking set starts_at = now() - make_interval(hours => $2, mins => 90),
-                            ends_at = now() - make_interval(hours => $2)
-         where public_id = $1",
-    )
-    .bind(&public_id)
-    .bind(ended_hours_ago)
-    .execute(&world.app.pool)
-    .await
-    .unwrap();
-    let marked = ines
-        .post(
-            world
-                .app
-                .url(&format!("/admin/bookings/{public_id}/outcome")),
-        )
-        .header("Origin", BASE_URL)
-        .form(&[("outcome", "held")])
-        .send()
-        .await
-        .unwrap();
+    let Admins { ines, staff } = world.admins().await;
+    let public_id = world
+        .paid_session_started(uid, i64::from(ended_hours_ago) * 60 + 90)
+        .await;
+    let path = format!("/admin/bookings/{public_id}/outcome");
+    let marked = Admins::post(&world.app, &ines, &path, &[("outcome", "held")]).await;
     assert_eq!(marked.status(), StatusCode::SEE_OTHER);
     Setup {
         world,
@@ -71,13 +43,7 @@ async fn claim(world: &World, public_id: &str, reason: &str) -> reqwest::Respons
 }
 
 async fn staff_post(s: &Setup, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-    s.staff
-        .post(s.world.app.url(path))
-        .header("Origin", BASE_URL)
-        .form(fields)
-        .send()
-        .await
-        .unwrap()
+    Admins::post(&s.world.app, &s.staff, path, fields).await
 }
 
 #[sqlx::test]

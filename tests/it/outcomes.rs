@@ -6,50 +6,21 @@ use reqwest::{Client, StatusCode};
 use serde_json::Value;
 use sqlx::PgPool;
 
-use crate::booking_support::World;
-use crate::helpers::{BASE_URL, TestApp};
-use crate::personas::{add_user, signed_in};
-
-struct Admins {
-    ines: Client,
-    staff: Client,
-}
+use crate::booking_support::{Admins, World};
+use crate::helpers::TestApp;
 
 async fn admins(world: &World) -> Admins {
-    let pool = &world.app.pool;
-    add_user(pool, "ines@example.com", false, Some("ines-interviewer")).await;
-    add_user(pool, "sam@example.com", true, None).await;
-    Admins {
-        ines: signed_in(&world.app, "ines@example.com").await,
-        staff: signed_in(&world.app, "sam@example.com").await,
-    }
+    world.admins().await
 }
 
 /// A paid booking whose session started `minutes_ago` (and lasts 90 minutes).
 async fn session(world: &World, uid: &str, minutes_ago: i64) -> String {
-    let (public_id, session_id) = world.book_and_checkout(uid).await;
-    world.pay(&session_id).await;
-    world.drain_jobs().await;
-    sqlx::query(
-        "update booking set starts_at = now() - make_interval(mins => $2),
-                            ends_at = now() - make_interval(mins => $2) + interval '90 minutes'
-         where public_id = $1",
-    )
-    .bind(&public_id)
-    .bind(minutes_ago as i32)
-    .execute(&world.app.pool)
-    .await
-    .unwrap();
-    public_id
+    world.paid_session_started(uid, minutes_ago).await
 }
 
 async fn mark(app: &TestApp, who: &Client, public_id: &str, outcome: &str) -> reqwest::Response {
-    who.post(app.url(&format!("/admin/bookings/{public_id}/outcome")))
-        .header("Origin", BASE_URL)
-        .form(&[("outcome", outcome)])
-        .send()
-        .await
-        .unwrap()
+    let path = format!("/admin/bookings/{public_id}/outcome");
+    Admins::post(app, who, &path, &[("outcome", outcome)]).await
 }
 
 async fn outcome(world: &World, public_id: &str) -> (Option<String>, bool, String) {

@@ -7,25 +7,14 @@ use reqwest::{Client, StatusCode};
 use serde_json::Value;
 use sqlx::PgPool;
 
-use crate::booking_support::World;
-use crate::helpers::{BASE_URL, TestApp};
-use crate::personas::{add_user, signed_in};
+use crate::booking_support::{Admins, World};
+use crate::helpers::TestApp;
 
+/// A paid session that ended `ended_hours_ago` hours ago.
 async fn held_session(world: &World, uid: &str, ended_hours_ago: i64) -> String {
-    let (public_id, session_id) = world.book_and_checkout(uid).await;
-    world.pay(&session_id).await;
-    world.drain_jobs().await;
-    sqlx::query(
-        "update booking set starts_at = now() - make_interval(hours => $2, mins => 90),
-                            ends_at = now() - make_interval(hours => $2)
-         where public_id = $1",
-    )
-    .bind(&public_id)
-    .bind(ended_hours_ago as i32)
-    .execute(&world.app.pool)
-    .await
-    .unwrap();
-    public_id
+    world
+        .paid_session_started(uid, ended_hours_ago * 60 + 90)
+        .await
 }
 
 async fn get(app: &TestApp, who: &Client, path: &str) -> crate::helpers::Page {
@@ -39,14 +28,16 @@ async fn post(
     fields: &[(&str, &str)],
     htmx: bool,
 ) -> reqwest::Response {
-    let mut request = who
-        .post(app.url(path))
-        .header("Origin", BASE_URL)
-        .form(fields);
-    if htmx {
-        request = request.header("HX-Request", "true");
+    if !htmx {
+        return Admins::post(app, who, path, fields).await;
     }
-    request.send().await.unwrap()
+    who.post(app.url(path))
+        .header("Origin", crate::helpers::BASE_URL)
+        .header("HX-Request", "true")
+        .form(fields)
+        .send()
+        .await
+        .unwrap()
 }
 
 const COMPLETE: &[(&str, &str)] = &[
@@ -66,16 +57,7 @@ const COMPLETE: &[(&str, &str)] = &[
 #[sqlx::test]
 async fn the_interviewer_writes_a_report_that_survives_a_reload_and_is_sent_once(pool: PgPool) {
     let world = World::new(pool).await;
-    add_user(
-        &world.app.pool,
-        "ines@example.com",
-        false,
-        Some("ines-interviewer"),
-    )
-    .await;
-    add_user(&world.app.pool, "sam@example.com", true, None).await;
-    let ines = signed_in(&world.app, "ines@example.com").await;
-    let staff = signed_in(&world.app, "sam@example.com").await;
+    let Admins { ines, staff } = world.admins().await;
     let public_id = held_session(&world, "uid-report", 2).await;
     let report_path = format!("/admin/bookings/{public_id}/report");
     let draft_path = format!("{report_path}/draft");
@@ -281,16 +263,7 @@ async fn the_interviewer_writes_a_report_that_survives_a_reload_and_is_sent_once
 #[sqlx::test]
 async fn reminders_chase_a_missing_report_and_staff_see_it_overdue(pool: PgPool) {
     let world = World::new(pool).await;
-    add_user(
-        &world.app.pool,
-        "ines@example.com",
-        false,
-        Some("ines-interviewer"),
-    )
-    .await;
-    add_user(&world.app.pool, "sam@example.com", true, None).await;
-    let ines = signed_in(&world.app, "ines@example.com").await;
-    let staff = signed_in(&world.app, "sam@example.com").await;
+    let Admins { ines, staff } = world.admins().await;
     let public_id = held_session(&world, "uid-report-late", 1).await;
     post(
         &world.app,

@@ -5,23 +5,21 @@
 use reqwest::StatusCode;
 use sqlx::PgPool;
 
-use crate::booking_support::World;
-use crate::helpers::{BASE_URL, TestApp};
-use crate::personas::{add_user, signed_in};
+use reqwest::Client;
 
+use crate::booking_support::{Admins, World};
+use crate::helpers::{BASE_URL, TestApp};
+
+/// A paid session that ended 90 minutes ago.
 async fn session_over(world: &World, uid: &str) -> String {
-    let (public_id, session_id) = world.book_and_checkout(uid).await;
-    world.pay(&session_id).await;
-    world.drain_jobs().await;
-    sqlx::query(
-        "update booking set starts_at = now() - interval '3 hours', ends_at = now() - interval '90 minutes'
-         where public_id = $1",
-    )
-    .bind(&public_id)
-    .execute(&world.app.pool)
-    .await
-    .unwrap();
-    public_id
+    world.paid_session_started(uid, 180).await
+}
+
+/// Its interviewer marks it `outcome`.
+async fn mark(world: &World, ines: &Client, public_id: &str, outcome: &str) {
+    let path = format!("/admin/bookings/{public_id}/outcome");
+    let marked = Admins::post(&world.app, ines, &path, &[("outcome", outcome)]).await;
+    assert_eq!(marked.status(), StatusCode::SEE_OTHER);
 }
 
 async fn post_review(world: &World, public_id: &str, fields: &[(&str, &str)]) -> reqwest::Response {
@@ -44,14 +42,7 @@ async fn review_count(world: &World) -> i64 {
 #[sqlx::test]
 async fn a_held_session_is_reviewed_once_and_the_profile_shows_it(pool: PgPool) {
     let world = World::new(pool).await;
-    add_user(
-        &world.app.pool,
-        "ines@example.com",
-        false,
-        Some("ines-interviewer"),
-    )
-    .await;
-    let ines = signed_in(&world.app, "ines@example.com").await;
+    let Admins { ines, .. } = world.admins().await;
     let public_id = session_over(&world, "uid-review").await;
     let page = world.app.get(&format!("/bookings/{public_id}")).await;
     assert_eq!(
@@ -67,18 +58,7 @@ async fn a_held_session_is_reviewed_once_and_the_profile_shows_it(pool: PgPool) 
     );
     assert_eq!(review_count(&world).await, 0);
 
-    let marked = ines
-        .post(
-            world
-                .app
-                .url(&format!("/admin/bookings/{public_id}/outcome")),
-        )
-        .header("Origin", BASE_URL)
-        .form(&[("outcome", "held")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(marked.status(), StatusCode::SEE_OTHER);
+    mark(&world, &ines, &public_id, "held").await;
     let invite_due: f64 = sqlx::query_scalar(
         "select extract(epoch from j.run_at - b.ends_at)::float8 / 3600 from job j
          join booking b on b.booking_id = (j.payload->>'booking_id')::bigint where j.kind = 'review_invite'",
@@ -187,27 +167,9 @@ async fn staff_hide_only_for_a_listed_reason_the_author_sees_it_and_the_intervie
     pool: PgPool,
 ) {
     let world = World::new(pool).await;
-    add_user(
-        &world.app.pool,
-        "ines@example.com",
-        false,
-        Some("ines-interviewer"),
-    )
-    .await;
-    add_user(&world.app.pool, "sam@example.com", true, None).await;
-    let ines = signed_in(&world.app, "ines@example.com").await;
-    let staff = signed_in(&world.app, "sam@example.com").await;
+    let Admins { ines, staff } = world.admins().await;
     let public_id = session_over(&world, "uid-review-hide").await;
-    ines.post(
-        world
-            .app
-            .url(&format!("/admin/bookings/{public_id}/outcome")),
-    )
-    .header("Origin", BASE_URL)
-    .form(&[("outcome", "held")])
-    .send()
-    .await
-    .unwrap();
+    mark(&world, &ines, &public_id, "held").await;
     post_review(
         &world,
         &public_id,
@@ -308,25 +270,9 @@ async fn staff_hide_only_for_a_listed_reason_the_author_sees_it_and_the_intervie
 #[sqlx::test]
 async fn a_customer_who_did_not_come_cannot_review(pool: PgPool) {
     let world = World::new(pool).await;
-    add_user(
-        &world.app.pool,
-        "ines@example.com",
-        false,
-        Some("ines-interviewer"),
-    )
-    .await;
-    let ines = signed_in(&world.app, "ines@example.com").await;
+    let Admins { ines, .. } = world.admins().await;
     let public_id = session_over(&world, "uid-review-no-show").await;
-    ines.post(
-        world
-            .app
-            .url(&format!("/admin/bookings/{public_id}/outcome")),
-    )
-    .header("Origin", BASE_URL)
-    .form(&[("outcome", "customer_no_show")])
-    .send()
-    .await
-    .unwrap();
+    mark(&world, &ines, &public_id, "customer_no_show").await;
     assert_eq!(
         post_review(
             &world,
