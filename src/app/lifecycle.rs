@@ -12,7 +12,10 @@
 //! | (status kept) | an attendee's reschedule request within our policy (`BOOKING_REQUESTED` with `rescheduleUid`, or the booking page's reschedule flow): the booking moves to the new uid and time | if paid: confirm the new cal.com booking; both sides emailed the updated invite; reminders for the new time |
 //! | (status kept) | the interviewer moved it in cal.com (`BOOKING_RESCHEDULED`) | if paid: read the new cal.com booking (its video link); both sides emailed the updated invite; reminders for the new time |
 //! | paid -> cancelled | the payment arrived after cal.com released the slot (found by the confirm job) | full refund; customer email with a link to book again |
-//! | paid/cancelled -> refunded | Stripe `charge.refunded` | none |
+//! | paid/cancelled -> refunded | Stripe `charge.refunded` (or our refund job's success) | none |
+//! | (status kept) | from 15 minutes after the start: held, or the customer did not come (`record_outcome`); a day after the end, assumed held (`assume_held`) | held: report reminders at 24 and 44 h, the review invitation 24 h after the end; customer no-show: cal.com mark-absent, the customer emailed |
+//! | paid -> (refund) -> refunded | staff record that the interviewer did not come | full refund; cal.com mark-absent; both sides emailed |
+//! | paid -> (refund) -> refunded | staff refund under the guarantee (a claim, which this decides in the same transaction) | full refund; the customer emailed |
 //!
 //! A reminder is a job due at its time; when it runs it sends nothing unless the booking is
 //! still paid, at the same cal.com booking and start it was scheduled for.
