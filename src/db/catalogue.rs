@@ -140,11 +140,12 @@ pub async fn filter_options(pool: &PgPool) -> sqlx::Result<FilterOptions> {
         r#"
         select
             (select coalesce(json_agg(t), '[]')
-             from (select t.tag_id, t.kind, t.slug, t.name, count(i.interviewer_id) as active_count
+             from (select t.tag_id, t.kind, t.slug, t.name, coalesce(c.n, 0) as "active_count"
                    from tag t
-                   left join interviewer_tag it on it.tag_id = t.tag_id
-                   left join interviewer i on i.interviewer_id = it.interviewer_id and i.is_active
-                   group by t.tag_id
+                   -- Counted once per tag over listed interviewers, then joined to every tag.
+                   left join (select it.tag_id, count(*) as n
+                              from interviewer_tag it join interviewer i using (interviewer_id)
+                              where i.is_active group by it.tag_id) c using (tag_id)
                    order by t.kind, lower(t.name)) t
             ) as "tags!: Json<Vec<FilterTagRow>>",
             (select count(*) from interviewer where is_active) as "total_active!"
@@ -180,8 +181,13 @@ pub async fn cards_with_all_tags(
             select i.interviewer_id, i.display_order, i.name
             from interviewer i
             where i.is_active
-              and (select count(*) from interviewer_tag it
-                   where it.interviewer_id = i.interviewer_id and it.tag_id = any($1)) = cardinality($1::bigint[])
+              -- Everyone with all the tags: one pass over the (tag_id, interviewer_id) index
+              -- for the chosen tags, rather than a count per interviewer.
+              and (cardinality($1::bigint[]) = 0
+                   or i.interviewer_id in (select it.interviewer_id from interviewer_tag it
+                                           where it.tag_id = any($1)
+                                           group by it.interviewer_id
+                                           having count(*) = cardinality($1::bigint[])))
         ), page as (
             select interviewer_id from matching order by display_order, name limit $2 offset $3
         )
