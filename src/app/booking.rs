@@ -605,9 +605,10 @@ fn new_session_request(
         expires_at: (OffsetDateTime::now_utc() + Duration::minutes(CHECKOUT_MINUTES))
             .unix_timestamp(),
         submit_message: format!(
-            "100% money-back guarantee: if the interview and feedback were not valuable to you, reply to your \
-             confirmation email within 14 days and we refund you in full. Cancel at least {} hours before the \
-             start for a full refund.",
+            "100% money-back guarantee: if the interview and feedback were not valuable to you, claim it \
+             from your booking page within {} days of the session and we refund you in full. Cancel at least \
+             {} hours before the start for a full refund.",
+            services.config.booking.guarantee_claim_days,
             services.config.booking.refund_window_hours
         ),
         idempotency_key: format!(

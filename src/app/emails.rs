@@ -42,6 +42,7 @@ struct EmailContext<'a> {
     reschedule_notice_hours: u32,
     /// A customer who did not come may still move it once, free.
     goodwill_reschedule: bool,
+    guarantee_claim_days: u32,
     price: String,
     refund_window_hours: u32,
     background: &'a str,
@@ -100,6 +101,7 @@ fn context<'a>(services: &'a Services, booking: &'a BookingView) -> EmailContext
         reschedule_notice_hours: services.config.booking.reschedule_notice_hours,
         goodwill_reschedule: services.config.booking.goodwill_reschedule_after_no_show
             && !booking.goodwill_reschedule_used,
+        guarantee_claim_days: services.config.booking.guarantee_claim_days,
         price: booking.price.to_string(),
         refund_window_hours: services.config.booking.refund_window_hours,
         background: booking.background.as_deref().unwrap_or(""),

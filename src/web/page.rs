@@ -80,8 +80,17 @@ struct Rendered<'a, P: Serialize> {
     base_url: &'a str,
     /// For `<script nonce>`: the request's Content-Security-Policy nonce.
     csp_nonce: String,
+    /// The booking policy's numbers, which pages state (`policy.guarantee_claim_days`...).
+    policy: PolicyNumbers,
     #[serde(flatten)]
     page: &'a P,
+}
+
+#[derive(Serialize)]
+struct PolicyNumbers {
+    refund_window_hours: u32,
+    reschedule_notice_hours: u32,
+    guarantee_claim_days: u32,
 }
 
 impl AppState {
@@ -97,6 +106,11 @@ impl AppState {
             assets: &self.assets,
             base_url: &self.config.public_base_url,
             csp_nonce: super::security::current_nonce(),
+            policy: PolicyNumbers {
+                refund_window_hours: self.config.booking.refund_window_hours,
+                reschedule_notice_hours: self.config.booking.reschedule_notice_hours,
+                guarantee_claim_days: self.config.booking.guarantee_claim_days,
+            },
             page,
         };
         Ok(Html(self.templates.render(template, block, ctx)?))
