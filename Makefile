@@ -108,11 +108,12 @@ test-e2e: assets postgres chromium
 	echo '$(E2E_STAFF_PASSWORD)' | DATABASE_URL=$(E2E_DATABASE_URL) DATA_DIR=test-results/data \
 	  ./target/debug/interview-service create-staff --email $(E2E_STAFF_EMAIL) --name "Sam Staff"
 	E2E_STAFF_EMAIL=$(E2E_STAFF_EMAIL) E2E_STAFF_PASSWORD='$(E2E_STAFF_PASSWORD)' E2E_PORT=$(E2E_PORT) E2E_DATABASE_URL=$(E2E_DATABASE_URL) CHROMIUM=$(CHROMIUM) \
-	  scripts/with-test-services npx playwright test
+	  scripts/with-test-services npx playwright test $(PLAYWRIGHT_ARGS)
 
 ## Benchmark (not part of the tests) ------------------------------------------------------
 
-# Release build, 500 interviewers, wrk from a separate process, Lighthouse on three pages.
+# Release build, 500 and 5,000 interviewers, two instances, wrk from a separate process,
+# freshness under load, Lighthouse on three pages.
 bench: assets postgres chromium
 	@command -v wrk >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \

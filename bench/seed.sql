@@ -1,5 +1,6 @@
--- The benchmark catalogue: 60 tags and 500 interviewers with three roles and six tags each.
--- Fictional and generated; only for `make bench` (a dedicated database).
+-- The benchmark catalogue: 60 tags and :interviewers interviewers (psql -v interviewers=500)
+-- with three roles and six tags each. Fictional and generated; only for `make bench` (a
+-- dedicated database).
 insert into tag (kind, slug, name)
 select case when n <= 40 then 'technology'::tag_kind else 'subject'::tag_kind end,
        'tag-' || n, 'Tag ' || n
@@ -10,7 +11,7 @@ select 'bench-person-' || n, 'Bench Person ' || n,
        'Senior engineer who interviews for backend and system design roles',
        'First paragraph of a realistic bio, long enough to matter.' || chr(10) || chr(10) || 'Second paragraph.',
        9000 + (n % 17) * 1000, 'USD', true, n <= 6, n
-from generate_series(1, 500) n;
+from generate_series(1, :interviewers) n;
 
 insert into work_history_entry (interviewer_id, company, role, period, summary, position)
 select i.interviewer_id, 'Company ' || ((i.interviewer_id + p) % 40), 'Engineer ' || p, '2019 to now', 'Built and ran things.', p

@@ -63,6 +63,8 @@ pub struct Config {
     pub server_timing: bool,
     /// Inject the live-reload script and watch templates and assets (debug builds only).
     pub live_reload: bool,
+    /// Memory for rendered catalogue pages (`PAGE_CACHE_MB`); 0 turns the cache off.
+    pub page_cache_bytes: usize,
     pub stripe: StripeConfig,
     pub calcom: CalcomConfig,
     pub mail: MailConfig,
@@ -206,6 +208,19 @@ impl Config {
         let live_reload =
             cfg!(debug_assertions) && parse_bool(var("LIVE_RELOAD"), "LIVE_RELOAD", !production)?;
 
+        // The cache serves rendered pages: with live reload the templates change under it.
+        let page_cache_mb: usize = parse_or(var("PAGE_CACHE_MB"), "PAGE_CACHE_MB", 16)?;
+        let page_cache_bytes = if live_reload {
+            0
+        } else {
+            page_cache_mb * 1024 * 1024
+        };
+        if page_cache_bytes > 0 && database_max_connections < 2 {
+            bail!(
+                "DATABASE_MAX_CONNECTIONS must be at least 2 while the page cache is on: one connection listens for catalogue changes"
+            );
+        }
+
         let stripe = StripeConfig {
             secret_key: var("STRIPE_SECRET_KEY").map(Secret::new),
             webhook_secret: var("STRIPE_WEBHOOK_SECRET").map(Secret::new),
@@ -319,6 +334,7 @@ impl Config {
             seed_demo,
             server_timing,
             live_reload,
+            page_cache_bytes,
         })
     }
 

@@ -18,6 +18,7 @@ use crate::web::{
     admin::{account, bookings, claims, overview, profile, reports, staff},
     health,
     page::{self, render_errors},
+    page_cache,
     public::{booking, home, interviewers, my_booking, seo},
     webhooks,
 };
@@ -46,6 +47,8 @@ pub struct Route {
     pub method: Method,
     pub path: &'static str,
     pub access: Access,
+    /// A public catalogue page, served from `web::page_cache` while the catalogue is unchanged.
+    pub cached: bool,
     handler: MethodRouter<AppState>,
 }
 
@@ -59,6 +62,7 @@ impl Route {
             method: Method::GET,
             path,
             access,
+            cached: false,
             handler: get(handler),
         }
     }
@@ -72,8 +76,16 @@ impl Route {
             method: Method::POST,
             path,
             access,
+            cached: false,
             handler: post(handler),
         }
+    }
+
+    /// Marks a catalogue page: it shows only what the catalogue tables hold (their triggers
+    /// raise the version the cache is keyed by), the same for every visitor.
+    fn cached(mut self) -> Self {
+        self.cached = true;
+        self
     }
 
     /// Raises the request body limit for this route (uploads, webhooks).
@@ -88,13 +100,14 @@ pub fn table() -> Vec<Route> {
     use Access::*;
     vec![
         // Public site
-        Route::get("/", Public, home::show_home),
-        Route::get("/interviewers", Public, interviewers::list_interviewers),
+        Route::get("/", Public, home::show_home).cached(),
+        Route::get("/interviewers", Public, interviewers::list_interviewers).cached(),
         Route::get(
             "/interviewers/{slug}",
             Public,
             interviewers::show_interviewer,
-        ),
+        )
+        .cached(),
         // Booking flow
         Route::get(
             "/interviewers/{slug}/book",
@@ -284,7 +297,7 @@ pub fn table() -> Vec<Route> {
         Route::get("/media/photos/{name}", Public, profile::serve_photo),
         // Search engines
         Route::get("/robots.txt", Public, seo::robots_txt),
-        Route::get("/sitemap.xml", Public, seo::sitemap_xml),
+        Route::get("/sitemap.xml", Public, seo::sitemap_xml).cached(),
         // Operations
         Route::get("/healthz", Public, health::healthz),
     ]
@@ -295,7 +308,15 @@ pub fn router(state: AppState) -> Router {
         .into_iter()
         // Two methods on one path merge into one method router.
         .fold(Router::new(), |router, route| {
-            router.route(route.path, route.handler)
+            let handler = if route.cached {
+                route.handler.layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    page_cache::serve_catalogue_page,
+                ))
+            } else {
+                route.handler
+            };
+            router.route(route.path, handler)
         });
     router
         .fallback(page::not_found)

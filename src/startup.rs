@@ -27,7 +27,7 @@ use crate::{
     jobs::Worker,
     routes, telemetry,
     templates::Templates,
-    web::{AppState, csrf, security},
+    web::{AppState, csrf, page_cache, security},
 };
 
 /// Largest request body outside the routes that raise it (uploads, webhooks).
@@ -76,6 +76,12 @@ impl Application {
             tokio::spawn(worker.run());
         }
         let state = AppState::new(services, asset_urls);
+        if state.page_cache.enabled() {
+            if let Err(err) = state.page_cache.sync(&state.pool).await {
+                tracing::warn!(error = %err, "cannot read the catalogue version yet");
+            }
+            state.page_cache.clone().watch(state.pool.clone());
+        }
         let router = with_middleware(routes::router(state.clone()).merge(asset_router), &state);
         let addr = SocketAddr::new(state.config.host, state.config.port);
         let listener = TcpListener::bind(addr)
@@ -119,6 +125,7 @@ fn with_middleware(router: Router, state: &AppState) -> Router {
         router = router.layer(middleware::from_fn(telemetry::server_timing));
     }
     router
+        .layer(middleware::from_fn_with_state(state.clone(), page_cache::sync_after_writes))
         .layer(middleware::from_fn_with_state(state.clone(), security::security_headers))
         // Routes that take uploads raise this with their own `DefaultBodyLimit`.
         .layer(DefaultBodyLimit::max(DEFAULT_BODY_LIMIT))

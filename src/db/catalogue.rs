@@ -118,6 +118,14 @@ pub async fn home_page(pool: &PgPool) -> sqlx::Result<HomePage> {
     })
 }
 
+/// The catalogue's version: raised by every write to the tables these pages read (see the
+/// migration `catalogue_version`).
+pub async fn current_version(pool: &PgPool) -> sqlx::Result<i64> {
+    sqlx::query_scalar!("select version from catalogue_version")
+        .fetch_one(pool)
+        .await
+}
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct FilterTagRow {
     pub tag_id: i64,

@@ -8,6 +8,7 @@ pub mod error;
 pub mod forms;
 pub mod health;
 pub mod page;
+pub mod page_cache;
 pub mod public;
 pub mod security;
 pub mod webhooks;
@@ -28,6 +29,8 @@ pub struct AppState {
     pub pool: PgPool,
     pub config: Arc<Config>,
     pub templates: Arc<Templates>,
+    /// Rendered catalogue pages, and the catalogue version they belong to.
+    pub page_cache: Arc<page_cache::PageCache>,
 }
 
 impl AppState {
@@ -36,6 +39,7 @@ impl AppState {
             pool: services.pool.clone(),
             config: services.config.clone(),
             templates: services.templates.clone(),
+            page_cache: Arc::new(page_cache::PageCache::new(services.config.page_cache_bytes)),
             assets: Arc::new(assets),
             services,
         }

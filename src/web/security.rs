@@ -26,6 +26,12 @@ pub fn current_nonce() -> String {
     NONCE.try_with(Clone::clone).unwrap_or_default()
 }
 
+/// Runs `future` with `nonce` as the one pages render into `<script nonce>` (the page cache
+/// renders with a placeholder it later replaces with each response's nonce).
+pub async fn with_nonce<F: std::future::Future>(nonce: String, future: F) -> F::Output {
+    NONCE.scope(nonce, future).await
+}
+
 fn new_nonce() -> String {
     let mut bytes = [0u8; 16];
     aws_lc_rs::rand::fill(&mut bytes).expect("the system random source works");

@@ -159,6 +159,16 @@ impl TestApp {
         while worker.run_one().await.expect("the job queue answers") {}
     }
 
+    /// Raises the catalogue version (as any catalogue write does) and lets this app know at
+    /// once: the next catalogue page renders cold, from the database.
+    pub async fn touch_catalogue(&self) {
+        sqlx::query("update catalogue_version set version = version + 1")
+            .execute(&self.pool)
+            .await
+            .unwrap();
+        self.state.page_cache.sync(&self.pool).await.unwrap();
+    }
+
     pub async fn page(response: reqwest::Response) -> Page {
         Page {
             status: response.status(),

@@ -14,6 +14,7 @@ mod hardening;
 mod helpers;
 mod outcomes;
 mod overview;
+mod page_cache;
 mod personas;
 mod properties;
 mod public_site;

@@ -1,4 +1,5 @@
-//! Pages render from at most two SQL statements whatever the number of interviewers.
+//! Pages render from at most two SQL statements whatever the number of interviewers, cold
+//! (the first request after a catalogue change), and from none while the catalogue is unchanged.
 //! Counted by the app itself (`Server-Timing: sql;desc="N queries"`), from sqlx's own
 //! per-statement events.
 
@@ -35,19 +36,43 @@ async fn assert_query_counts(pool: PgPool, interviewers: usize) {
         ("/interviewers/person-number1", false, 1),
         ("/interviewers/person-number1", true, 1),
     ];
+    let get = |path: &'static str, htmx: bool| {
+        let app = &app;
+        async move {
+            if htmx {
+                app.get_htmx(path).await
+            } else {
+                app.get(path).await
+            }
+        }
+    };
     for (path, htmx, expected) in paths {
-        let page = if htmx {
-            app.get_htmx(path).await
-        } else {
-            app.get(path).await
-        };
+        // Cold: the first request after a catalogue change.
+        app.touch_catalogue().await;
+        let page = get(path, htmx).await;
         assert_eq!(page.status, 200, "{path}");
         assert_eq!(
             page.sql_queries(),
             expected,
-            "{path} (htmx: {htmx}) with {interviewers} interviewers"
+            "{path} (htmx: {htmx}) with {interviewers} interviewers, cold"
+        );
+        let warm = get(path, htmx).await;
+        assert_eq!(
+            warm.sql_queries(),
+            0,
+            "{path} (htmx: {htmx}) warm: from memory"
         );
     }
+    // The listing's tags and counts are read once per catalogue version for every filter.
+    app.touch_catalogue().await;
+    assert_eq!(app.get("/interviewers").await.sql_queries(), 2);
+    assert_eq!(app.get("/interviewers?tech=react").await.sql_queries(), 1);
+    assert_eq!(
+        app.get_htmx("/interviewers?subject=backend")
+            .await
+            .sql_queries(),
+        1
+    );
     let listing = app.get("/interviewers?tech=go").await;
     assert_eq!(
         listing.card_names().len(),

@@ -104,7 +104,7 @@ pub async fn list_interviewers(
 ) -> Result<Response, AppError> {
     let query = query.unwrap_or_default();
     let requested = TagFilter::from_query(&query);
-    let options = catalogue::filter_options(&state.pool).await?;
+    let options = state.page_cache.filter_options(&state.pool).await?;
     // Resolve the requested slugs against the real tags; unknown ones are ignored and counted.
     let selected_rows: Vec<&FilterTagRow> = options
         .tags
