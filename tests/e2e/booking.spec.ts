@@ -12,6 +12,7 @@ import { installCalEmbed } from "./fakes/cal-embed";
 import { calBookings, calCalls, mailTo, stripeDeliveries, stripeSessions } from "./fakes/inspect";
 import { APP_BASE_URL, STRIPE_BASE_URL } from "./fakes/settings";
 import { expectNoAxeViolations, keepScreenshot, test } from "./helpers";
+import { openSlot } from "./journey";
 
 const BOOK_URL = "/interviewers/ada-lindqvist/book";
 
@@ -50,10 +51,7 @@ function booker(page: Page) {
 
 /** Picks the 10:00 slot in the embed and books it; returns our booking id from the URL. */
 async function pickSlot(page: Page, customer: { name: string; email: string }): Promise<string> {
-  // Once the calendar is up, the loading line above it goes and the frame moves: a click
-  // aimed before that lands beside the button.
-  await expect(page.locator(".calendar-frame--ready")).toBeVisible();
-  await booker(page).getByRole("button", { name: "10:00" }).click();
+  await openSlot(page, "10:00");
   await booker(page).getByLabel("Your name").fill(customer.name);
   await booker(page).getByLabel("Email address").fill(customer.email);
   await booker(page).getByRole("button", { name: "Confirm" }).click();
