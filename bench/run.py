@@ -111,8 +111,11 @@ def lighthouse(path):
 
 
 def psql(db_url, sql):
-    return subprocess.run(["psql", db_url, "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1"], input=sql, check=True,
-                          capture_output=True, text=True).stdout
+    done = subprocess.run(["psql", db_url, "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1"], input=sql,
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"bench: psql failed: {done.stderr.strip()}\n{sql[:2000]}")
+    return done.stdout
 
 
 def compiled_query(marker):
@@ -129,23 +132,25 @@ def compiled_query(marker):
 
 
 # The catalogue pages' statements: (what, marker in its text, parameters for EXECUTE).
-TAGS_1_41 = "(select array_agg(tag_id order by tag_id) from tag where slug in ('tag-1', 'tag-41'))"
 STATEMENTS = [
     ("homepage", 'as "featured!: Json<Vec<CardRow>>"', None),
     ("listing: tags and counts (once per catalogue version)", "Counted once per tag", None),
     ("listing: one page of cards", "with matching as (", "('{}'::bigint[], 24, 0)"),
-    ("listing, two filters: one page of cards", "with matching as (", f"({TAGS_1_41}, 24, 0)"),
+    ("listing, two filters: one page of cards", "with matching as (", "('{tags_1_41}'::bigint[], 24, 0)"),
     ("profile", "where i.slug = $1 and i.is_active", "('bench-person-42', 20)"),
 ]
 
 
 def explain_timings(db_url, repeats=5):
-    """Median and worst execution time (ms) of each catalogue statement, from EXPLAIN ANALYZE."""
+    """Median and worst execution time (ms) of each catalogue statement, from EXPLAIN ANALYZE
+    (TIMING OFF: per-node clocks would inflate the total of these many small nodes)."""
     out = []
+    # EXECUTE takes no subqueries: the two filter tags' ids, looked up first.
+    tags = psql(db_url, "select array_agg(tag_id order by tag_id) from tag where slug in ('tag-1', 'tag-41');").strip()
     for what, marker, params in STATEMENTS:
         sql = compiled_query(marker)
-        execute = f"execute q{params or ''}"
-        script = f"prepare q as {sql};\n" + f"explain (analyze, format json) {execute};\n" * repeats
+        execute = f"execute q{(params or '').replace('{tags_1_41}', tags)}"
+        script = f"prepare q as {sql};\n" + f"explain (analyze, timing off, format json) {execute};\n" * repeats
         text = psql(db_url, script).strip()
         decoder, pos, times = json.JSONDecoder(), 0, []
         while pos < len(text):

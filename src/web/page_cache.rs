@@ -59,6 +59,10 @@ pub struct PageCache {
     store: RwLock<Store>,
     /// The listing's tags and counts, computed once per version for every filter.
     filter_options: Mutex<Option<(i64, Arc<FilterOptions>)>>,
+    /// Pages being rendered, by key: requests for a page another request is rendering wait
+    /// for it instead of running the same queries (after a catalogue change, every visitor
+    /// of the homepage misses at once).
+    rendering: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     /// Stands in for the nonce in stored pages: random per process, so no stored text can
     /// contain it by design.
     placeholder: String,
@@ -141,6 +145,7 @@ impl PageCache {
             known: AtomicI64::new(0),
             store: RwLock::default(),
             filter_options: Mutex::new(None),
+            rendering: Mutex::default(),
             placeholder: placeholder(),
             budget_bytes,
         }
@@ -201,6 +206,21 @@ impl PageCache {
         store.bytes += page.bytes;
         if let Some(old) = store.pages.insert(key, Arc::new(page)) {
             store.bytes -= old.bytes;
+        }
+    }
+
+    /// The gate for rendering `key`: one request at a time renders a page.
+    fn gate(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut rendering = self.rendering.lock().unwrap_or_else(|e| e.into_inner());
+        rendering.entry(key.to_owned()).or_default().clone()
+    }
+
+    /// Forgets `key`'s gate once its render is done (requests already waiting on it go on
+    /// and find the page stored).
+    fn release(&self, key: &str, gate: &Arc<tokio::sync::Mutex<()>>) {
+        let mut rendering = self.rendering.lock().unwrap_or_else(|e| e.into_inner());
+        if rendering.get(key).is_some_and(|g| Arc::ptr_eq(g, gate)) {
+            rendering.remove(key);
         }
     }
 
@@ -319,9 +339,32 @@ pub async fn serve_catalogue_page(
         return next.run(request).await;
     }
     let nonce = security::current_nonce();
+    if let Some(page) = cache.get(cache.known_version(), &key) {
+        return page.respond(&nonce);
+    }
+    let gate = cache.gate(&key);
+    let response = {
+        let _turn = gate.lock().await;
+        render_and_store(&cache, key.clone(), request, next, &nonce).await
+    };
+    cache.release(&key, &gate);
+    response
+}
+
+/// Answers from memory if the request rendering `key` before this one stored it, otherwise
+/// renders it with the placeholder nonce and stores it.
+async fn render_and_store(
+    cache: &PageCache,
+    key: String,
+    request: Request,
+    next: Next,
+    nonce: &str,
+) -> Response {
+    // Read before the page's queries run: a page is stored under a version it cannot be
+    // older than.
     let version = cache.known_version();
     if let Some(page) = cache.get(version, &key) {
-        return page.respond(&nonce);
+        return page.respond(nonce);
     }
     let response = security::with_nonce(cache.placeholder.clone(), next.run(request)).await;
     // Errors (an unknown profile, a database failure) carry no body yet: the error page is
@@ -338,7 +381,7 @@ pub async fn serve_catalogue_page(
         }
     };
     let page = StoredPage::new(parts.status, parts.headers, &body, &cache.placeholder);
-    let response = page.respond(&nonce);
+    let response = page.respond(nonce);
     cache.put(version, key, page);
     response
 }

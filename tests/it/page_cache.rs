@@ -191,6 +191,21 @@ async fn catalogue_pages_come_from_memory_each_with_its_own_nonce(pool: PgPool) 
 }
 
 #[sqlx::test]
+async fn visitors_arriving_together_after_a_change_wait_for_one_render(pool: PgPool) {
+    small_catalogue(&pool).await;
+    let app = spawn_app(pool).await;
+    app.touch_catalogue().await;
+    let visits = (0..16).map(|_| app.get("/interviewers"));
+    let pages = futures_util::future::join_all(visits).await;
+    assert!(pages.iter().all(|p| p.status == StatusCode::OK));
+    let statements: u32 = pages.iter().map(Page::sql_queries).sum();
+    assert_eq!(
+        statements, 2,
+        "the listing's two statements, once for all sixteen"
+    );
+}
+
+#[sqlx::test]
 async fn every_catalogue_write_shows_at_once_here_and_within_a_second_on_another_instance(
     pool: PgPool,
 ) {
