@@ -73,19 +73,48 @@ pub struct HomePage {
     pub interviewer_count: i64,
 }
 
-/// Everything the homepage shows, in one statement.
-pub async fn home_page(pool: &PgPool) -> sqlx::Result<HomePage> {
+/// A card as the homepage's statement folds it: tags as ids, named from the tag list.
+#[derive(Debug, Deserialize)]
+struct FeaturedRow {
+    slug: String,
+    name: String,
+    headline: String,
+    photo_url: Option<String>,
+    rate_minor: i32,
+    currency: Currency,
+    tag_ids: Vec<i64>,
+    recent_roles: Vec<RoleRow>,
+    review_count: i32,
+    review_sum: i32,
+}
+
+/// The tags with ids `ids` (sorted, as the `interviewer_card` view gives them), in `tags`'
+/// order (kind, then name): cards name their tags from the list read once per catalogue
+/// version instead of joining `tag` for every card.
+pub fn tags_named(ids: &[i64], tags: &[FilterTagRow]) -> Vec<TagRow> {
+    tags.iter()
+        .filter(|t| ids.binary_search(&t.tag_id).is_ok())
+        .map(|t| TagRow {
+            kind: t.kind,
+            slug: t.slug.clone(),
+            name: t.name.clone(),
+        })
+        .collect()
+}
+
+/// Everything the homepage shows, in one statement; `tags` names the cards' tags.
+pub async fn home_page(pool: &PgPool, tags: &[FilterTagRow]) -> sqlx::Result<HomePage> {
     let row = sqlx::query!(
         r#"
         select
             (select coalesce(json_agg(c), '[]')
-             from (select slug, name, headline, photo_url, rate_minor, currency, tags, recent_roles,
+             from (select slug, name, headline, photo_url, rate_minor, currency, tag_ids, recent_roles,
                           review_count, review_sum
                    from interviewer_card
                    where is_active and is_featured
                    order by display_order, name
                    limit 6) c
-            ) as "featured!: Json<Vec<CardRow>>",
+            ) as "featured!: Json<Vec<FeaturedRow>>",
             (select coalesce(json_agg(t), '[]')
              from (select t.quote, t.author, t.context,
                           i.name as interviewer_name, i.slug as interviewer_slug
@@ -104,13 +133,29 @@ pub async fn home_page(pool: &PgPool) -> sqlx::Result<HomePage> {
              order by currency = 'USD' desc, rate_minor
              limit 1
             ) as "price_from: Json<PriceRow>",
-            (select count(*) from interviewer where is_active) as "interviewer_count!"
+            (select listed_count from catalogue_version) as "interviewer_count!"
         "#
     )
     .fetch_one(pool)
     .await?;
     Ok(HomePage {
-        featured: row.featured.0,
+        featured: row
+            .featured
+            .0
+            .into_iter()
+            .map(|c| CardRow {
+                tags: tags_named(&c.tag_ids, tags),
+                slug: c.slug,
+                name: c.name,
+                headline: c.headline,
+                photo_url: c.photo_url,
+                rate_minor: c.rate_minor,
+                currency: c.currency,
+                recent_roles: c.recent_roles,
+                review_count: c.review_count,
+                review_sum: c.review_sum,
+            })
+            .collect(),
         testimonials: row.testimonials.0,
         companies: row.companies.0,
         price_from: row.price_from.map(|p| p.0),
@@ -142,21 +187,20 @@ pub struct FilterOptions {
 }
 
 /// Every tag with how many listed interviewers carry it, and the number of listed
-/// interviewers: the listing's first statement.
+/// interviewers, as the catalogue trigger last counted them: the listing's first statement
+/// (read once per catalogue version, `web::page_cache`).
 pub async fn filter_options(pool: &PgPool) -> sqlx::Result<FilterOptions> {
     let row = sqlx::query!(
         r#"
         select
             (select coalesce(json_agg(t), '[]')
-             from (select t.tag_id, t.kind, t.slug, t.name, coalesce(c.n, 0) as "active_count"
+             from (select t.tag_id, t.kind, t.slug, t.name, coalesce(c.listed, 0) as "active_count"
                    from tag t
-                   -- Counted once per tag over listed interviewers, then joined to every tag.
-                   left join (select it.tag_id, count(*) as n
-                              from interviewer_tag it join interviewer i using (interviewer_id)
-                              where i.is_active group by it.tag_id) c using (tag_id)
+                   -- Counted at each catalogue change (migration catalogue_summary).
+                   left join tag_listed_count c using (tag_id)
                    order by t.kind, lower(t.name)) t
             ) as "tags!: Json<Vec<FilterTagRow>>",
-            (select count(*) from interviewer where is_active) as "total_active!"
+            (select listed_count from catalogue_version) as "total_active!"
         "#
     )
     .fetch_one(pool)
@@ -175,10 +219,11 @@ pub struct CardPage {
 }
 
 /// Listed interviewers carrying every tag in `tag_ids` (all of them when it is empty), one
-/// page of `limit` from `offset`: the listing's second statement. Tags and roles are folded
-/// in only for the rows of the page. `tag_ids` must not repeat an id.
+/// page of `limit` from `offset`: the listing's second statement. Roles are folded in only
+/// for the rows of the page, and `tags` names their tags. `tag_ids` must not repeat an id.
 pub async fn cards_with_all_tags(
     pool: &PgPool,
+    tags: &[FilterTagRow],
     tag_ids: &[i64],
     limit: i64,
     offset: i64,
@@ -201,7 +246,7 @@ pub async fn cards_with_all_tags(
         )
         select c.slug as "slug!", c.name as "name!", c.headline as "headline!", c.photo_url,
                c.rate_minor as "rate_minor!", c.currency as "currency!: Currency",
-               c.tags as "tags!: Json<Vec<TagRow>>", c.recent_roles as "recent_roles!: Json<Vec<RoleRow>>",
+               c.tag_ids as "tag_ids!", c.recent_roles as "recent_roles!: Json<Vec<RoleRow>>",
                c.review_count as "review_count!", c.review_sum as "review_sum!",
                (select count(*) from matching) as "total!"
         from page join interviewer_card c using (interviewer_id)
@@ -223,7 +268,7 @@ pub async fn cards_with_all_tags(
             photo_url: r.photo_url,
             rate_minor: r.rate_minor,
             currency: r.currency,
-            tags: r.tags.0,
+            tags: tags_named(&r.tag_ids, tags),
             recent_roles: r.recent_roles.0,
             review_count: r.review_count,
             review_sum: r.review_sum,

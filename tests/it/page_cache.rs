@@ -508,3 +508,62 @@ async fn a_write_from_outside_the_app_and_a_dropped_listener_both_reach_the_page
     headline("Edited after the reconnect").await;
     shows_within("Edited after the reconnect").await;
 }
+
+#[sqlx::test]
+async fn the_counts_kept_at_commit_match_a_live_count_even_with_interleaved_writers(pool: PgPool) {
+    small_catalogue(&pool).await;
+    let live = "select coalesce(array_agg(format('%s:%s', tag_id, n) order by tag_id), '{}')
+                from (select it.tag_id, count(*) as n
+                      from interviewer_tag it join interviewer i using (interviewer_id)
+                      where i.is_active group by it.tag_id) counted";
+    let kept = "select coalesce(array_agg(format('%s:%s', tag_id, listed) order by tag_id), '{}')
+                from tag_listed_count";
+    let check = |when: &'static str| {
+        let pool = pool.clone();
+        async move {
+            let live: Vec<String> = sqlx::query_scalar(live).fetch_one(&pool).await.unwrap();
+            let kept: Vec<String> = sqlx::query_scalar(kept).fetch_one(&pool).await.unwrap();
+            assert_eq!(kept, live, "tag counts {when}");
+            let (listed, counted): (i64, i64) = sqlx::query_as(
+                "select listed_count, (select count(*) from interviewer where is_active)
+                 from catalogue_version",
+            )
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+            assert_eq!(listed, counted, "listed interviewers {when}");
+        }
+    };
+    check("after the catalogue was filled").await;
+    sqlx::query("update interviewer set is_active = false where slug = 'cy-gamma'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    check("after a profile left the site").await;
+    sqlx::query("delete from tag where slug = 'python'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    check("after a tag was deleted").await;
+
+    // Two writers at once, committing in the opposite order to their start: the one that
+    // commits last counts what the other committed while it waited for the version row.
+    let mut first = pool.begin().await.unwrap();
+    let mut second = pool.begin().await.unwrap();
+    let add_rust = "insert into interviewer_tag (interviewer_id, tag_id)
+                    select i.interviewer_id, t.tag_id from interviewer i, tag t
+                    where i.slug = $1 and t.slug = 'rust'";
+    sqlx::query(add_rust)
+        .bind("ada-alpha")
+        .execute(&mut *first)
+        .await
+        .unwrap();
+    sqlx::query(add_rust)
+        .bind("bo-beta")
+        .execute(&mut *second)
+        .await
+        .unwrap();
+    second.commit().await.unwrap();
+    first.commit().await.unwrap();
+    check("after two interleaved writers").await;
+}

@@ -41,7 +41,8 @@ struct CompanyView {
 }
 
 pub async fn show_home(State(state): State<AppState>) -> Result<Html<String>, AppError> {
-    let home = catalogue::home_page(&state.pool).await?;
+    let options = state.page_cache.filter_options(&state.pool).await?;
+    let home = catalogue::home_page(&state.pool, &options.tags).await?;
     let price_from = home
         .price_from
         .as_ref()

@@ -116,6 +116,7 @@ pub async fn list_interviewers(
     let page_number = requested_page(&query);
     let card_page = catalogue::cards_with_all_tags(
         &state.pool,
+        &options.tags,
         &tag_ids,
         PAGE_SIZE,
         (page_number - 1) * PAGE_SIZE,
