@@ -133,8 +133,8 @@ def compiled_query(marker):
 
 # The catalogue pages' statements: (what, marker in its text, parameters for EXECUTE).
 STATEMENTS = [
-    ("homepage", 'as "featured!: Json<Vec<CardRow>>"', None),
-    ("listing: tags and counts (once per catalogue version)", "Counted once per tag", None),
+    ("homepage", 'as "featured!: Json<Vec<FeaturedRow>>"', None),
+    ("listing: tags and counts (kept at commit, read once per version)", "left join tag_listed_count", None),
     ("listing: one page of cards", "with matching as (", "('{}'::bigint[], 24, 0)"),
     ("listing, two filters: one page of cards", "with matching as (", "('{tags_1_41}'::bigint[], 24, 0)"),
     ("profile", "where i.slug = $1 and i.is_active", "('bench-person-42', 20)"),
