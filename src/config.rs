@@ -133,6 +133,9 @@ pub struct BookingPolicy {
     pub goodwill_reschedule_after_no_show: bool,
     /// How long a slot stays held for a customer who has not paid.
     pub hold_minutes: u32,
+    /// The co-op's percentage of each booking's net (paid, less Stripe's fee and refunds);
+    /// the interviewer earns the rest (`domain::earnings::shares`).
+    pub coop_share_percent: u32,
 }
 
 impl Config {
@@ -295,7 +298,11 @@ impl Config {
                 "RESCHEDULE_NOTICE_HOURS",
                 12,
             )?,
+            coop_share_percent: parse_or(var("COOP_SHARE_PERCENT"), "COOP_SHARE_PERCENT", 20)?,
         };
+        if booking.coop_share_percent > 100 {
+            bail!("COOP_SHARE_PERCENT must be between 0 and 100");
+        }
         if booking.hold_minutes < 10 {
             bail!(
                 "BOOKING_HOLD_MINUTES must be at least 10 (customers need time to fill in the form)"

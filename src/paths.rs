@@ -83,6 +83,8 @@ pub const ADMIN_TAGS: &str = "/admin/tags";
 pub const ADMIN_CONTENT: &str = "/admin/content";
 pub const ADMIN_CLAIMS: &str = "/admin/claims";
 pub const ADMIN_OVERVIEW: &str = "/admin/overview";
+pub const ADMIN_EARNINGS: &str = "/admin/earnings";
+pub const ADMIN_EARNINGS_CSV: &str = "/admin/earnings.csv";
 
 pub fn admin_claim_refund(public_id: &str) -> String {
     format!("/admin/claims/{public_id}/refund")

@@ -15,7 +15,7 @@ use axum::{
 
 use crate::web::{
     AppState,
-    admin::{account, bookings, claims, overview, profile, reports, staff},
+    admin::{account, bookings, claims, earnings, overview, profile, reports, staff},
     health,
     page::{self, render_errors},
     page_cache,
@@ -281,6 +281,13 @@ pub fn table() -> Vec<Route> {
         Route::get("/admin/content", Staff, staff::show_content),
         Route::get("/admin/claims", Staff, claims::list_claims),
         Route::get("/admin/overview", Staff, overview::show_overview),
+        // Earnings: an interviewer's own (staff: everyone's)
+        Route::get("/admin/earnings", SignedIn, earnings::show_earnings),
+        Route::get(
+            "/admin/earnings.csv",
+            SignedIn,
+            earnings::download_earnings_csv,
+        ),
         Route::post("/admin/claims/{id}/refund", Staff, claims::refund_claim),
         Route::post("/admin/claims/{id}/reply", Staff, claims::reply_to_claim),
         Route::post("/admin/testimonials", Staff, staff::create_testimonial),

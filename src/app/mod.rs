@@ -27,6 +27,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod claims;
 pub mod customer;
+pub mod earnings;
 pub mod emails;
 pub mod interviews;
 pub mod invites;

@@ -6,6 +6,7 @@ pub mod bookings;
 pub mod catalogue;
 pub mod claims;
 pub mod jobs;
+pub mod ledger;
 pub mod limits;
 pub mod overview;
 pub mod profiles;

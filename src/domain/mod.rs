@@ -4,6 +4,7 @@ pub mod avatar;
 pub mod booking;
 pub mod booking_details;
 pub mod content;
+pub mod earnings;
 pub mod email;
 pub mod feedback;
 pub mod forms;

@@ -61,6 +61,11 @@ impl CheckoutSession {
 pub struct Refund {
     pub id: String,
     pub status: Option<String>,
+    /// In the charge's currency.
+    #[serde(default)]
+    pub amount: i64,
+    #[serde(default)]
+    pub currency: Option<String>,
 }
 
 impl StripeClient {
@@ -158,8 +163,9 @@ impl StripeClient {
             .await?)
     }
 
-    /// The payment's latest charge (`GET /v1/payment_intents/{id}` with the charge
-    /// expanded): its receipt, for the booking page. `None` while there is no charge.
+    /// The payment's latest charge (`GET /v1/payment_intents/{id}` with the charge and its
+    /// balance transaction expanded): its receipt, for the booking page, and what reached our
+    /// balance and Stripe's fee, for the ledger. `None` while there is no charge.
     pub async fn retrieve_charge_of(
         &self,
         payment_intent: &str,
@@ -167,7 +173,7 @@ impl StripeClient {
         let request = self
             .http
             .get(format!(
-                "{}/v1/payment_intents/{}?expand%5B%5D=latest_charge",
+                "{}/v1/payment_intents/{}?expand%5B%5D=latest_charge.balance_transaction",
                 self.base,
                 encode_path(payment_intent)
             ))
@@ -222,6 +228,28 @@ pub struct ChargeSummary {
     pub id: String,
     /// Stripe's hosted receipt page.
     pub receipt_url: Option<String>,
+    /// What was charged, in the charge's currency (after any promotion code).
+    #[serde(default)]
+    pub amount: i64,
+    #[serde(default)]
+    pub currency: Option<String>,
+    /// Expanded on request; Stripe may create it a moment after the charge.
+    #[serde(default)]
+    pub balance_transaction: Option<BalanceTransaction>,
+}
+
+/// A movement of our Stripe balance, in the currency Stripe settles in: `amount` is what
+/// moved, `fee` what Stripe kept, `net` the difference; `exchange_rate` when the charge was in
+/// another currency (settlement amount = charge amount x rate).
+#[derive(Debug, Clone, Deserialize)]
+pub struct BalanceTransaction {
+    pub id: String,
+    pub amount: i64,
+    pub fee: i64,
+    pub net: i64,
+    pub currency: String,
+    #[serde(default)]
+    pub exchange_rate: Option<f64>,
 }
 
 fn encode_path(segment: &str) -> String {

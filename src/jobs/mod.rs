@@ -13,7 +13,7 @@ use crate::{
         Services,
         accounts::{self, JOB_PASSWORD_RESET, PasswordResetJob},
         booking::close_session,
-        calendar,
+        calendar, earnings,
         lifecycle::{
             self, AbsentJob, CalJob, ChargeJob, JOB_CAL_CANCEL, JOB_CAL_CONFIRM, JOB_CAL_DECLINE,
             JOB_CAL_MARK_ABSENT, JOB_EMAIL, JOB_REMINDER, JOB_STRIPE_CHARGE, JOB_STRIPE_REFUND,
@@ -178,26 +178,41 @@ impl Worker {
                     .stripe
                     .retrieve_charge_of(&job.payment_intent)
                     .await
-                    .map_err(JobError::from)?;
-                match charge.and_then(|c| c.receipt_url) {
+                    .map_err(JobError::from)?
+                    .ok_or_else(|| JobError::Retry("no charge on the payment yet".to_owned()))?;
+                let recorded = earnings::record_charge(&self.services, job.booking_id, &charge)
+                    .await
+                    .map_err(JobError::retry)?;
+                match &charge.receipt_url {
                     Some(url) if url.starts_with("https://") => {
-                        bookings::set_receipt_url(&self.services.pool, job.booking_id, &url)
+                        bookings::set_receipt_url(&self.services.pool, job.booking_id, url)
                             .await
-                            .map_err(JobError::retry)
+                            .map_err(JobError::retry)?
                     }
                     // Stripe makes the receipt with the charge; none yet means later.
-                    _ => Err(JobError::Retry("no receipt on the charge yet".to_owned())),
+                    _ => return Err(JobError::Retry("no receipt on the charge yet".to_owned())),
                 }
+                if recorded == earnings::Recorded::NotSettledYet {
+                    return Err(JobError::Retry(
+                        "no balance transaction on the charge yet".to_owned(),
+                    ));
+                }
+                Ok(())
             }
             JOB_STRIPE_REFUND => {
                 let job: RefundJob = parse(payload)?;
                 let key = format!("refund:{}:{}", job.public_id, job.payment_intent);
-                self.services
+                let refund = self
+                    .services
                     .stripe
                     .create_refund(&job.payment_intent, job.amount_minor, &job.public_id, &key)
                     .await
                     .map_err(JobError::from)?;
+                // The booking's own payment (not a stray one, which never entered the ledger).
                 if job.marks_booking_refunded {
+                    earnings::record_refund(&self.services, job.booking_id, &refund)
+                        .await
+                        .map_err(JobError::retry)?;
                     lifecycle::mark_refunded(&self.services, job.booking_id)
                         .await
                         .map_err(JobError::retry)?;

@@ -118,6 +118,25 @@ test("an interviewer handles a booking made through the public flow", async ({ p
     expect(acknowledgement?.text).toContain("Got it, see you then.");
   });
 
+  await test.step("earnings: the payment with Stripe's fee and the shares, pending", async () => {
+    await page.getByRole("link", { name: "Earnings" }).click();
+    // The worker records the charge once Stripe's balance transaction is there.
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return page.getByTestId("earnings-line").count();
+        },
+        { timeout: 20_000, message: "the payment reaches the ledger" },
+      )
+      .toBe(1);
+    await expect(page.getByTestId("earnings-state")).toHaveText("Pending");
+    await expect(page.getByTestId("earnings-csv")).toHaveAttribute("href", "/admin/earnings.csv");
+    await expectNoAxeViolations(page, "earnings page");
+    await keepScreenshot(page, testInfo, "admin-earnings");
+    await page.goto(`/admin/bookings/${bookingId}`);
+  });
+
   await test.step("after the session: the interviewer marks it held", async () => {
     // Time passes: the session took place yesterday.
     travelInTime(bookingId, "1 day");

@@ -49,6 +49,8 @@ enum Expect {
     Count(u16, &'static str, usize),
     /// `200` with this Content-Type and a body that starts with these bytes.
     File(&'static str, &'static [u8]),
+    /// `200` CSV (with a header row) whose column `n` holds exactly these values (any order).
+    CsvColumn(usize, Vec<String>),
 }
 
 use Expect::{Login, NotFound, Redirect};
@@ -152,6 +154,24 @@ impl Answer {
             Expect::Count(_, selector, _) => {
                 Expect::Count(status, selector, self.page().count(selector))
             }
+            Expect::CsvColumn(n, _) => {
+                let csv = self.page().body;
+                let is_csv = self
+                    .content_type
+                    .as_deref()
+                    .is_some_and(|t| t.starts_with("text/csv"));
+                if status != 200 || !is_csv {
+                    return redirected().map(Redirect).unwrap_or_else(other);
+                }
+                let mut values: Vec<String> = csv
+                    .split("\r\n")
+                    .skip(1)
+                    .filter(|row| !row.is_empty())
+                    .map(|row| row.split(',').nth(*n).unwrap_or("").to_owned())
+                    .collect();
+                values.sort();
+                Expect::CsvColumn(*n, values)
+            }
             Expect::File(content_type, start) => {
                 if status == 200
                     && self.content_type.as_deref() == Some(content_type)
@@ -176,6 +196,11 @@ fn normalised(expect: &Expect) -> Expect {
             let mut texts = texts.clone();
             texts.sort();
             Expect::Texts(*status, selector, texts)
+        }
+        Expect::CsvColumn(n, values) => {
+            let mut values = values.clone();
+            values.sort();
+            Expect::CsvColumn(*n, values)
         }
         other => other.clone(),
     }
@@ -469,6 +494,19 @@ impl World {
         )
         .await;
         let pool = p.app.pool.clone();
+
+        // A's and B's payments in the earnings ledger, as their charges' jobs record them.
+        for public_id in [&p.booking_a, &p.booking_b] {
+            sqlx::query(
+                "insert into ledger_entry (booking_id, interviewer_id, kind, currency, amount_minor, source)
+                 select booking_id, interviewer_id, 'charge', currency, price_minor, 'ch_authz_' || public_id
+                 from booking where public_id = $1",
+            )
+            .bind(public_id)
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
 
         // Cy takes bookings; one is held, made from its cal.com uid as the embed does.
         sqlx::query("update interviewer set cal_event_type_id = $1 where slug = 'cy-gamma'")
@@ -1426,6 +1464,33 @@ fn cases(w: &World) -> Vec<Case> {
                 "/admin/overview",
                 none(),
                 staff_only(Expect::Count(200, "[data-testid=weekly-chart]", 1)),
+            )],
+        ),
+        case(
+            Method::GET,
+            "/admin/earnings",
+            vec![each(
+                "/admin/earnings",
+                none(),
+                signed_in(
+                    texts(200, "[data-testid=earnings-customer]", &["Carla"]),
+                    texts(200, "[data-testid=earnings-customer]", &["Dan"]),
+                    texts(200, "[data-testid=earnings-customer]", &["Carla", "Dan"]),
+                ),
+            )],
+        ),
+        case(
+            Method::GET,
+            "/admin/earnings.csv",
+            vec![each(
+                "/admin/earnings.csv",
+                none(),
+                // Column 3: the customer's first name.
+                signed_in(
+                    Expect::CsvColumn(3, vec!["Carla".into()]),
+                    Expect::CsvColumn(3, vec!["Dan".into()]),
+                    Expect::CsvColumn(3, vec!["Carla".into(), "Dan".into()]),
+                ),
             )],
         ),
         case(

@@ -181,15 +181,40 @@ async fn stripe_refund(
         .iter()
         .position(|r| !key.is_empty() && r["idempotency_key"] == key)
     {
-        return Json(json!({"id": format!("re_{}", i + 1), "status": "succeeded"})).into_response();
+        let first = s.refunds[i].clone();
+        return Json(refund_object(i + 1, &first, &s)).into_response();
     }
-    s.refunds.push(form);
-    Json(json!({"id": format!("re_{}", s.refunds.len()), "status": "succeeded"})).into_response()
+    s.refunds.push(form.clone());
+    Json(refund_object(s.refunds.len(), &form, &s)).into_response()
+}
+
+/// A Refund as Stripe answers it: the amount asked for, in the currency of the session whose
+/// payment it refunds.
+fn refund_object(number: usize, form: &HashMap<String, String>, s: &StripeState) -> Value {
+    let payment_intent = form.get("payment_intent").map(String::as_str);
+    let currency = s
+        .sessions
+        .values()
+        .find(|session| session["payment_intent"].as_str() == payment_intent)
+        .and_then(|session| session["currency"].as_str())
+        .unwrap_or("usd")
+        .to_owned();
+    let amount: i64 = form.get("amount").and_then(|a| a.parse().ok()).unwrap_or(0);
+    json!({"id": format!("re_{number}"), "object": "refund", "status": "succeeded",
+           "amount": amount, "currency": currency,
+           "payment_intent": form.get("payment_intent"), "balance_transaction": format!("txn_re_{number}")})
+}
+
+/// Stripe's fee on a card charge in the fake: 2.9% + 30 minor units, rounded.
+pub fn fake_stripe_fee(amount_minor: i64) -> i64 {
+    (amount_minor * 29 + 500) / 1000 + 30
 }
 
 /// `GET /v1/payment_intents/{id}`: the payment intent of a paid session (`pi_for_<session>`),
-/// its latest charge expanded (with its receipt) when `expand[]=latest_charge` is asked, a
-/// bare charge id otherwise, as Stripe answers.
+/// its latest charge expanded (with its receipt, amount and currency) when
+/// `expand[]=latest_charge` is asked, a bare charge id otherwise, as Stripe answers; with
+/// `expand[]=latest_charge.balance_transaction` the charge's balance transaction too (amount,
+/// fee, net, currency: the account settles in the charge's currency).
 async fn stripe_payment_intent(
     State(state): State<Arc<Mutex<StripeState>>>,
     headers: HeaderMap,
@@ -203,20 +228,36 @@ async fn stripe_payment_intent(
     let paid = s
         .sessions
         .values()
-        .any(|session| session["payment_intent"] == id.as_str());
-    if !paid {
+        .find(|session| session["payment_intent"] == id.as_str());
+    let Some(session) = paid else {
         return (
             StatusCode::NOT_FOUND,
             Json(json!({"error": {"message": "no such payment_intent"}})),
         )
             .into_response();
-    }
+    };
     let charge_id = format!("ch_for_{id}");
-    let expanded = query.as_deref().is_some_and(|q| {
-        q.contains("expand%5B%5D=latest_charge") || q.contains("expand[]=latest_charge")
-    });
+    let query = query
+        .unwrap_or_default()
+        .replace("%5B%5D", "[]")
+        .replace("%2E", ".");
+    let expands: Vec<&str> = query
+        .split('&')
+        .filter_map(|p| p.strip_prefix("expand[]="))
+        .collect();
+    let expanded = expands.iter().any(|e| e.starts_with("latest_charge"));
     let latest_charge = if expanded {
-        json!({"id": charge_id, "object": "charge", "paid": true,
+        let amount = session["amount_total"].as_i64().unwrap_or(0);
+        let currency = session["currency"].as_str().unwrap_or("usd");
+        let balance_transaction = if expands.contains(&"latest_charge.balance_transaction") {
+            let fee = fake_stripe_fee(amount);
+            json!({"id": format!("txn_for_{id}"), "object": "balance_transaction",
+                   "amount": amount, "fee": fee, "net": amount - fee, "currency": currency})
+        } else {
+            json!(format!("txn_for_{id}"))
+        };
+        json!({"id": charge_id, "object": "charge", "paid": true, "amount": amount, "currency": currency,
+               "balance_transaction": balance_transaction,
                "receipt_url": format!("https://pay.stripe.com/receipts/payment/{charge_id}")})
     } else {
         json!(charge_id)

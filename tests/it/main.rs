@@ -8,6 +8,7 @@ mod booking_page;
 mod booking_support;
 mod checkout_races;
 mod claims;
+mod earnings;
 mod fakes;
 mod faults;
 mod hardening;

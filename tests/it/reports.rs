@@ -40,7 +40,7 @@ async fn post(
         .unwrap()
 }
 
-const COMPLETE: &[(&str, &str)] = &[
+pub const COMPLETE: &[(&str, &str)] = &[
     ("score_problem_solving", "3"),
     ("score_coding", "2"),
     ("score_communication", "4"),

@@ -6,6 +6,7 @@
 pub mod account;
 pub mod bookings;
 pub mod claims;
+pub mod earnings;
 pub mod overview;
 pub mod profile;
 pub mod reports;

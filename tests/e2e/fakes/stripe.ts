@@ -7,7 +7,9 @@
 //   POST /v1/checkout/sessions/:id/expire     expire (only while open) -> checkout.session.expired
 //   POST /v1/refunds                          refund a payment intent -> charge.refunded
 //   GET  /v1/payment_intents/:id              a paid session's payment intent; with
-//                                             expand[]=latest_charge its charge (and receipt)
+//                                             expand[]=latest_charge its charge (and receipt),
+//                                             with expand[]=latest_charge.balance_transaction
+//                                             also the charge's balance transaction (fee, net)
 //   GET  /pay/:id                             the hosted page: amount, email, "Pay" button
 //   POST /pay/:id                             pay: session complete + paid, signed
 //                                             checkout.session.completed, 303 to success_url
@@ -481,16 +483,25 @@ export async function startFakeStripe(options: FakeStripeOptions): Promise<{ clo
       if (paid) {
         // As Stripe: `latest_charge` is the charge's id unless expanded.
         const chargeId = `ch_${id.replace(/^pi_/, "")}`;
+        const expands = url.searchParams.getAll("expand[]");
+        const amount = paid.amount_total ?? 0;
+        // Stripe's card fee, in the fake: 2.9% + 30 minor units; the account settles in the
+        // charge's currency. A bare id unless expanded, as Stripe answers.
+        const fee = Math.floor((amount * 29 + 500) / 1000) + 30;
+        const balanceTransactionId = `txn_${id.replace(/^pi_/, "")}`;
         const charge = {
           id: chargeId,
           object: "charge",
           paid: true,
-          amount: paid.amount_total,
+          amount,
           currency: paid.currency,
+          balance_transaction: expands.includes("latest_charge.balance_transaction")
+            ? { id: balanceTransactionId, object: "balance_transaction", amount, fee, net: amount - fee, currency: paid.currency }
+            : balanceTransactionId,
           // Stripe's receipts live on pay.stripe.com (https): the app keeps only such links.
           receipt_url: `https://pay.stripe.com/receipts/payment/${chargeId}`,
         };
-        const expanded = url.searchParams.getAll("expand[]").includes("latest_charge");
+        const expanded = expands.some((e) => e === "latest_charge" || e.startsWith("latest_charge."));
         sendJson(res, 200, { id, object: "payment_intent", status: "succeeded", latest_charge: expanded ? charge : chargeId });
         record.status = 200;
       } else {

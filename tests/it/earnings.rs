@@ -1,0 +1,351 @@
+//! The earnings ledger and page: a payment records the charge, Stripe's fee (from the charge's
+//! balance transaction) and the shares, which add up to what Stripe reported; refunds, partial
+//! and full, are recorded once and the shares follow; an interviewer's share is payable only
+//! once the session was held, its report delivered and the guarantee window closed; the page
+//! and its CSV show the same lines. (Who sees which lines: `authz.rs`.)
+
+use interview_service::{
+    app::earnings::{self, Recorded},
+    domain::{Currency, Money, earnings::shares},
+    integrations::stripe::Refund,
+};
+use reqwest::{Client, StatusCode};
+use serde_json::json;
+use sqlx::PgPool;
+
+use crate::{
+    booking_support::{Admins, World},
+    fakes::fake_stripe_fee,
+    helpers::{Page, TestApp},
+    reports::COMPLETE,
+};
+
+/// The price of Ines's session in the booking world (minor units, USD).
+const PRICE: i64 = 15_000;
+const COOP_PERCENT: u32 = 20;
+
+/// `kind` -> sum of the booking's entries of that kind.
+async fn sums(world: &World, public_id: &str) -> serde_json::Value {
+    sqlx::query_scalar(
+        "select coalesce(json_object_agg(kind, total), '{}')
+         from (select e.kind::text as kind, sum(e.amount_minor)::bigint as total
+               from ledger_entry e join booking b using (booking_id)
+               where b.public_id = $1 group by e.kind) s",
+    )
+    .bind(public_id)
+    .fetch_one(&world.app.pool)
+    .await
+    .unwrap()
+}
+
+async fn entry_count(world: &World) -> i64 {
+    sqlx::query_scalar("select count(*) from ledger_entry")
+        .fetch_one(&world.app.pool)
+        .await
+        .unwrap()
+}
+
+async fn booking_id_of(world: &World, public_id: &str) -> i64 {
+    sqlx::query_scalar("select booking_id from booking where public_id = $1")
+        .bind(public_id)
+        .fetch_one(&world.app.pool)
+        .await
+        .unwrap()
+}
+
+async fn payment_intent_of(world: &World, public_id: &str) -> String {
+    sqlx::query_scalar("select payment_intent_id from booking where public_id = $1")
+        .bind(public_id)
+        .fetch_one(&world.app.pool)
+        .await
+        .unwrap()
+}
+
+/// As the pages show an amount in dollars ("$150", "-$5.20").
+fn usd(minor: i64) -> String {
+    Money::new(minor, Currency::parse("USD").unwrap()).to_string()
+}
+
+async fn get(app: &TestApp, who: &Client, path: &str) -> Page {
+    TestApp::page(who.get(app.url(path)).send().await.unwrap()).await
+}
+
+#[sqlx::test]
+async fn a_payment_records_the_charge_the_fee_and_shares_that_add_up_to_what_stripe_reported(
+    pool: PgPool,
+) {
+    let world = World::new(pool).await;
+    let public_id = world.paid_session_started("uid-ledger-pay", 180).await;
+    let fee = fake_stripe_fee(PRICE);
+    let net = PRICE - fee;
+    let split = shares(net, COOP_PERCENT);
+    assert_eq!(
+        sums(&world, &public_id).await,
+        json!({
+            "charge": PRICE,
+            "stripe_fee": -fee,
+            "coop_share": split.coop_minor,
+            "interviewer_share": split.interviewer_minor,
+        })
+    );
+    // What Stripe reported: the charge's balance transaction, as the fake answers it.
+    let charge = world
+        .app
+        .state
+        .services
+        .stripe
+        .retrieve_charge_of(&payment_intent_of(&world, &public_id).await)
+        .await
+        .unwrap()
+        .unwrap();
+    let balance = charge.balance_transaction.clone().unwrap();
+    assert_eq!(balance.net, net, "charge + fee = Stripe's net");
+    assert_eq!(split.coop_minor + split.interviewer_minor, balance.net);
+
+    // The job retried (or run on a second instance) records nothing twice.
+    let before = entry_count(&world).await;
+    let booking_id = booking_id_of(&world, &public_id).await;
+    let again = earnings::record_charge(&world.app.state.services, booking_id, &charge)
+        .await
+        .unwrap();
+    assert_eq!(again, Recorded::AlreadyRecorded);
+    assert_eq!(entry_count(&world).await, before);
+
+    // The ledger is append-only.
+    let changed = sqlx::query("update ledger_entry set amount_minor = 0")
+        .execute(&world.app.pool)
+        .await;
+    assert!(changed.is_err(), "entries are never changed");
+    let deleted = sqlx::query("delete from ledger_entry")
+        .execute(&world.app.pool)
+        .await;
+    assert!(deleted.is_err(), "entries are never deleted");
+}
+
+#[sqlx::test]
+async fn partial_and_full_refunds_are_recorded_once_and_the_shares_follow(pool: PgPool) {
+    let world = World::new(pool).await;
+    let Admins { ines, .. } = world.admins().await;
+    let public_id = world.paid_session_started("uid-ledger-refund", 180).await;
+    let booking_id = booking_id_of(&world, &public_id).await;
+    let fee = fake_stripe_fee(PRICE);
+
+    // A partial refund Stripe reports (say, made from its dashboard): 50.00 back.
+    let partial = Refund {
+        id: "re_partial_1".to_owned(),
+        status: Some("succeeded".to_owned()),
+        amount: 5_000,
+        currency: Some("usd".to_owned()),
+    };
+    for expected in [Recorded::Appended, Recorded::AlreadyRecorded] {
+        let recorded = earnings::record_refund(&world.app.state.services, booking_id, &partial)
+            .await
+            .unwrap();
+        assert_eq!(recorded, expected);
+    }
+    let net = PRICE - fee - 5_000;
+    let split = shares(net, COOP_PERCENT);
+    assert_eq!(
+        sums(&world, &public_id).await,
+        json!({"charge": PRICE, "stripe_fee": -fee, "refund": -5_000,
+               "coop_share": split.coop_minor, "interviewer_share": split.interviewer_minor})
+    );
+
+    // The rest, in a second refund: everything is given back, Stripe keeps its fee, and the
+    // co-op bears it alone.
+    let rest = Refund {
+        id: "re_partial_2".to_owned(),
+        amount: PRICE - 5_000,
+        ..partial
+    };
+    let recorded = earnings::record_refund(&world.app.state.services, booking_id, &rest)
+        .await
+        .unwrap();
+    assert_eq!(recorded, Recorded::Appended);
+    assert_eq!(
+        sums(&world, &public_id).await,
+        json!({"charge": PRICE, "stripe_fee": -fee, "refund": -PRICE,
+               "coop_share": -fee, "interviewer_share": 0})
+    );
+
+    // The interviewer's page shows the refunds on the line.
+    let page = get(&world.app, &ines, "/admin/earnings").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.count("[data-testid=earnings-line]"), 1);
+    assert_eq!(page.texts("td[data-label=Refunds]"), [usd(-PRICE)]);
+    assert_eq!(page.texts("[data-testid=earnings-share]"), [usd(0)]);
+}
+
+#[sqlx::test]
+async fn a_refund_the_app_makes_is_recorded_by_its_job(pool: PgPool) {
+    let world = World::new(pool).await;
+    let Admins { ines, staff } = world.admins().await;
+    let public_id = world.paid_session_started("uid-ledger-claim", 180).await;
+    let marked = Admins::post(
+        &world.app,
+        &ines,
+        &format!("/admin/bookings/{public_id}/outcome"),
+        &[("outcome", "held")],
+    )
+    .await;
+    assert_eq!(marked.status(), StatusCode::SEE_OTHER);
+    let claimed = world
+        .app
+        .post(&format!("/bookings/{public_id}/claim"))
+        .form(&[("reason", "Not what I needed.")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(claimed.status(), StatusCode::SEE_OTHER);
+    let refunded = Admins::post(
+        &world.app,
+        &staff,
+        &format!("/admin/claims/{public_id}/refund"),
+        &[],
+    )
+    .await;
+    assert_eq!(refunded.status(), StatusCode::SEE_OTHER);
+    world.drain_jobs().await;
+    let fee = fake_stripe_fee(PRICE);
+    assert_eq!(
+        sums(&world, &public_id).await,
+        json!({"charge": PRICE, "stripe_fee": -fee, "refund": -PRICE,
+               "coop_share": -fee, "interviewer_share": 0})
+    );
+}
+
+#[sqlx::test]
+async fn a_share_is_payable_once_held_reported_and_past_the_guarantee_window(pool: PgPool) {
+    let world = World::new(pool).await;
+    let Admins { ines, .. } = world.admins().await;
+    let public_id = world.paid_session_started("uid-ledger-payable", 180).await;
+    let state = || async {
+        get(&world.app, &ines, "/admin/earnings")
+            .await
+            .texts("[data-testid=earnings-state]")
+    };
+    assert_eq!(state().await, ["Pending"], "not held yet");
+
+    let marked = Admins::post(
+        &world.app,
+        &ines,
+        &format!("/admin/bookings/{public_id}/outcome"),
+        &[("outcome", "held")],
+    )
+    .await;
+    assert_eq!(marked.status(), StatusCode::SEE_OTHER);
+    // Past the window but without a report: still pending.
+    sqlx::query(
+        "update booking set starts_at = starts_at - interval '15 days', ends_at = ends_at - interval '15 days'
+         where public_id = $1",
+    )
+    .bind(&public_id)
+    .execute(&world.app.pool)
+    .await
+    .unwrap();
+    assert_eq!(state().await, ["Pending"], "no report delivered yet");
+
+    let sent = Admins::post(
+        &world.app,
+        &ines,
+        &format!("/admin/bookings/{public_id}/report"),
+        COMPLETE,
+    )
+    .await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    assert_eq!(state().await, ["Payable"]);
+
+    // Moved back inside the guarantee window: pending again.
+    sqlx::query(
+        "update booking set starts_at = now() - interval '3 days', ends_at = now() - interval '3 days' + interval '90 minutes'
+         where public_id = $1",
+    )
+    .bind(&public_id)
+    .execute(&world.app.pool)
+    .await
+    .unwrap();
+    assert_eq!(state().await, ["Pending"], "the customer may still claim");
+
+    // The totals count the share once, under its state.
+    let page = get(&world.app, &ines, "/admin/earnings").await;
+    let split = shares(PRICE - fake_stripe_fee(PRICE), COOP_PERCENT);
+    let share = usd(split.interviewer_minor);
+    assert_eq!(
+        page.texts("[data-testid=total-pending]"),
+        std::slice::from_ref(&share)
+    );
+    assert_eq!(page.texts("[data-testid=total-payable]"), [usd(0)]);
+    assert_eq!(page.texts("[data-testid=earnings-share]"), [share]);
+}
+
+#[sqlx::test]
+async fn the_csv_has_the_documented_columns_and_the_page_s_numbers(pool: PgPool) {
+    let world = World::new(pool).await;
+    let Admins { ines, .. } = world.admins().await;
+    let empty = get(&world.app, &ines, "/admin/earnings").await;
+    assert_eq!(empty.count("[data-testid=no-earnings]"), 1);
+
+    let public_id = world.paid_session_started("uid-ledger-csv", 180).await;
+    let response = ines
+        .get(world.app.url("/admin/earnings.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/csv; charset=utf-8"
+    );
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    let csv = response.text().await.unwrap();
+    let rows: Vec<Vec<&str>> = csv
+        .split("\r\n")
+        .filter(|r| !r.is_empty())
+        .map(|r| r.split(',').collect())
+        .collect();
+    assert_eq!(
+        rows[0],
+        interview_service::web::admin::earnings::CSV_COLUMNS
+    );
+    assert_eq!(rows.len(), 2, "{csv}");
+    let fee = fake_stripe_fee(PRICE);
+    let split = shares(PRICE - fee, COOP_PERCENT);
+    let decimal = |minor: i64| {
+        format!(
+            "{}{}.{:02}",
+            if minor < 0 { "-" } else { "" },
+            minor.abs() / 100,
+            minor.abs() % 100
+        )
+    };
+    let booking_id = booking_id_of(&world, &public_id).await;
+    assert_eq!(
+        rows[1],
+        [
+            rows[1][0],
+            interview_service::domain::reference::of(booking_id).as_str(),
+            "Ines Interviewer",
+            rows[1][3],
+            "USD",
+            decimal(PRICE).as_str(),
+            decimal(-fee).as_str(),
+            "0.00",
+            decimal(split.coop_minor).as_str(),
+            decimal(split.interviewer_minor).as_str(),
+            "pending",
+        ]
+    );
+    // The customer appears by first name only.
+    assert!(!rows[1][3].contains(' '));
+    // Totals: the column of shares is the page's pending total.
+    let page = get(&world.app, &ines, "/admin/earnings").await;
+    assert_eq!(
+        page.texts("[data-testid=total-pending]"),
+        [usd(split.interviewer_minor)]
+    );
+}
