@@ -65,9 +65,15 @@ struct Line {
     state: ShareState,
 }
 
-fn lines_with_state(state: &AppState, lines: Vec<EarningsLine>, now: OffsetDateTime) -> Vec<Line> {
+/// The lines `admin` may see (their own; staff: everyone's), each with its share's state.
+async fn lines_for(
+    state: &AppState,
+    admin: &Admin,
+    now: OffsetDateTime,
+) -> Result<Vec<Line>, AppError> {
+    let lines = ledger::earnings_lines(&state.pool, scope(admin)?).await?;
     let claim_days = state.config.booking.guarantee_claim_days;
-    lines
+    Ok(lines
         .into_iter()
         .map(|line| {
             let facts = ShareFacts {
@@ -81,7 +87,7 @@ fn lines_with_state(state: &AppState, lines: Vec<EarningsLine>, now: OffsetDateT
                 line,
             }
         })
-        .collect()
+        .collect())
 }
 
 /// "Carla" of "Carla Customer": the first name is all these pages show of a customer.
@@ -105,13 +111,8 @@ pub async fn show_earnings(
     State(state): State<AppState>,
     admin: Admin,
 ) -> Result<Response, AppError> {
-    let interviewer = scope(&admin)?;
     let now = OffsetDateTime::now_utc();
-    let lines = lines_with_state(
-        &state,
-        ledger::earnings_lines(&state.pool, interviewer).await?,
-        now,
-    );
+    let lines = lines_for(&state, &admin, now).await?;
     // Per currency: pending and payable, all time and for sessions this month (UTC).
     let mut sums: BTreeMap<String, (Currency, [i64; 4])> = BTreeMap::new();
     for l in &lines {
@@ -212,13 +213,8 @@ pub async fn download_earnings_csv(
     State(state): State<AppState>,
     admin: Admin,
 ) -> Result<Response, AppError> {
-    let interviewer = scope(&admin)?;
     let now = OffsetDateTime::now_utc();
-    let lines = lines_with_state(
-        &state,
-        ledger::earnings_lines(&state.pool, interviewer).await?,
-        now,
-    );
+    let lines = lines_for(&state, &admin, now).await?;
     let mut csv = CSV_COLUMNS.join(",");
     csv.push_str("\r\n");
     for Line { line, state } in lines {
