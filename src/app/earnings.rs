@@ -37,7 +37,7 @@ pub async fn record_charge(
     let currency = charge
         .currency
         .as_deref()
-        .and_then(|c| Currency::parse(&c.to_ascii_uppercase()))
+        .and_then(Currency::parse)
         .context("the charge has no currency we know")?;
     let fee_minor = fee_in_charge_currency(
         balance.fee,
@@ -90,7 +90,7 @@ pub async fn record_refund(
     let currency = refund
         .currency
         .as_deref()
-        .and_then(|c| Currency::parse(&c.to_ascii_uppercase()))
+        .and_then(Currency::parse)
         .unwrap_or(booking.currency);
     let appended = ledger::append_money(
         &mut tx,
@@ -171,7 +171,7 @@ mod tests {
 
     #[test]
     fn a_fee_settled_in_another_currency_is_converted_back() {
-        let usd = Currency::parse("USD").unwrap();
+        let usd = Currency::USD;
         assert_eq!(fee_in_charge_currency(552, "usd", usd, None).unwrap(), 552);
         // A USD charge settled in EUR at 0.92 EUR per USD: 5.08 EUR of fee is 5.52 USD.
         assert_eq!(

@@ -42,6 +42,14 @@ pub enum ShareState {
 }
 
 impl ShareState {
+    /// As the CSV export and the templates name it (the same as its serialized form).
+    pub fn code(self) -> &'static str {
+        match self {
+            ShareState::Pending => "pending",
+            ShareState::Payable => "payable",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             ShareState::Pending => "Pending",

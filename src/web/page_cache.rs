@@ -86,18 +86,13 @@ struct StoredPage {
 
 impl StoredPage {
     fn new(status: StatusCode, headers: HeaderMap, body: &Bytes, placeholder: &str) -> Self {
-        let text = body.as_ref();
         let mut parts = Vec::new();
         let mut start = 0;
-        let needle = placeholder.as_bytes();
-        let mut i = 0;
-        while i + needle.len() <= text.len() {
-            if &text[i..i + needle.len()] == needle {
-                parts.push(body.slice(start..i));
-                i += needle.len();
-                start = i;
-            } else {
-                i += 1;
+        // Pages are HTML (UTF-8); anything else has no placeholder and is kept whole.
+        if let Ok(text) = std::str::from_utf8(body) {
+            for (at, _) in text.match_indices(placeholder) {
+                parts.push(body.slice(start..at));
+                start = at + placeholder.len();
             }
         }
         parts.push(body.slice(start..));

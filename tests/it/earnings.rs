@@ -63,7 +63,7 @@ async fn payment_intent_of(world: &World, public_id: &str) -> String {
 
 /// As the pages show an amount in dollars ("$150", "-$5.20").
 fn usd(minor: i64) -> String {
-    Money::new(minor, Currency::parse("USD").unwrap()).to_string()
+    Money::new(minor, Currency::USD).to_string()
 }
 
 async fn get(app: &TestApp, who: &Client, path: &str) -> Page {

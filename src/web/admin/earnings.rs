@@ -59,6 +59,28 @@ struct EarningsContent {
     csv_url: &'static str,
 }
 
+/// One currency's interviewer shares by state, all time and for this month's sessions.
+#[derive(Default)]
+struct ShareSums {
+    pending: i64,
+    payable: i64,
+    pending_month: i64,
+    payable_month: i64,
+}
+
+impl ShareSums {
+    fn add(&mut self, state: ShareState, share_minor: i64, this_month: bool) {
+        let (all, month) = match state {
+            ShareState::Pending => (&mut self.pending, &mut self.pending_month),
+            ShareState::Payable => (&mut self.payable, &mut self.payable_month),
+        };
+        *all += share_minor;
+        if this_month {
+            *month += share_minor;
+        }
+    }
+}
+
 /// A line with its share's state worked out.
 struct Line {
     line: EarningsLine,
@@ -114,21 +136,16 @@ pub async fn show_earnings(
     let now = OffsetDateTime::now_utc();
     let lines = lines_for(&state, &admin, now).await?;
     // Per currency: pending and payable, all time and for sessions this month (UTC).
-    let mut sums: BTreeMap<String, (Currency, [i64; 4])> = BTreeMap::new();
+    let mut sums: BTreeMap<String, (Currency, ShareSums)> = BTreeMap::new();
     for l in &lines {
-        let entry = sums
+        let (_, sum) = sums
             .entry(l.line.currency.code().to_owned())
-            .or_insert((l.line.currency, [0; 4]));
-        let share = l.line.interviewer_minor;
-        let this_month = same_month(l.line.starts_at, now);
-        let (all, month) = match l.state {
-            ShareState::Pending => (0, 2),
-            ShareState::Payable => (1, 3),
-        };
-        entry.1[all] += share;
-        if this_month {
-            entry.1[month] += share;
-        }
+            .or_insert((l.line.currency, ShareSums::default()));
+        sum.add(
+            l.state,
+            l.line.interviewer_minor,
+            same_month(l.line.starts_at, now),
+        );
     }
     let totals = sums
         .into_values()
@@ -136,10 +153,10 @@ pub async fn show_earnings(
             let show = |minor| Money::new(minor, currency).to_string();
             TotalsView {
                 currency: currency.code().to_owned(),
-                pending: show(s[0]),
-                payable: show(s[1]),
-                pending_month: show(s[2]),
-                payable_month: show(s[3]),
+                pending: show(s.pending),
+                payable: show(s.payable),
+                pending_month: show(s.pending_month),
+                payable_month: show(s.payable_month),
             }
         })
         .collect();
@@ -231,10 +248,7 @@ pub async fn download_earnings_csv(
             amount(line.refunds_minor),
             amount(line.coop_minor),
             amount(line.interviewer_minor),
-            match state {
-                ShareState::Pending => "pending".to_owned(),
-                ShareState::Payable => "payable".to_owned(),
-            },
+            state.code().to_owned(),
         ];
         let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
         csv.push_str(&row.join(","));
