@@ -85,6 +85,8 @@ pub const ADMIN_CLAIMS: &str = "/admin/claims";
 pub const ADMIN_OVERVIEW: &str = "/admin/overview";
 pub const ADMIN_EARNINGS: &str = "/admin/earnings";
 pub const ADMIN_EARNINGS_CSV: &str = "/admin/earnings.csv";
+pub const ADMIN_PAYOUTS: &str = "/admin/payouts";
+pub const ADMIN_PAYOUTS_CSV: &str = "/admin/payouts.csv";
 
 pub fn admin_claim_refund(public_id: &str) -> String {
     format!("/admin/claims/{public_id}/refund")

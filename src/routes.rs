@@ -15,7 +15,7 @@ use axum::{
 
 use crate::web::{
     AppState,
-    admin::{account, bookings, claims, earnings, overview, profile, reports, staff},
+    admin::{account, bookings, claims, earnings, overview, payouts, profile, reports, staff},
     health,
     page::{self, render_errors},
     page_cache,
@@ -288,6 +288,10 @@ pub fn table() -> Vec<Route> {
             SignedIn,
             earnings::download_earnings_csv,
         ),
+        // Payouts to interviewers, recorded by staff
+        Route::get("/admin/payouts", Staff, payouts::show_payouts),
+        Route::post("/admin/payouts", Staff, payouts::record_payout),
+        Route::get("/admin/payouts.csv", Staff, payouts::download_payouts_csv),
         Route::post("/admin/claims/{id}/refund", Staff, claims::refund_claim),
         Route::post("/admin/claims/{id}/reply", Staff, claims::reply_to_claim),
         Route::post("/admin/testimonials", Staff, staff::create_testimonial),
@@ -367,6 +371,10 @@ mod tests {
             paths::booking_claim("abc"),
             paths::ADMIN_CLAIMS.to_owned(),
             paths::ADMIN_OVERVIEW.to_owned(),
+            paths::ADMIN_EARNINGS.to_owned(),
+            paths::ADMIN_EARNINGS_CSV.to_owned(),
+            paths::ADMIN_PAYOUTS.to_owned(),
+            paths::ADMIN_PAYOUTS_CSV.to_owned(),
             paths::admin_claim_refund("abc"),
             paths::admin_claim_reply("abc"),
             paths::admin_booking_review_hide("abc"),

@@ -3,14 +3,26 @@
 //! the co-op's and the interviewer's shares (`domain::earnings::shares`). Each runs in one
 //! transaction holding the booking's row, and records a Stripe object at most once, so the
 //! outbox jobs calling these can be retried and run on several instances.
+//!
+//! Also what the ledger means for people: each booking's line with its share's state
+//! (pending, payable, paid out), the balances per interviewer, and staff recording a payout.
+
+use std::collections::BTreeMap;
 
 use anyhow::Context;
-use sqlx::PgConnection;
+use sqlx::{PgConnection, PgExecutor};
+use time::{Date, OffsetDateTime};
 
 use super::Services;
 use crate::{
-    db::ledger::{self, LedgerKind, MoneyEntry},
-    domain::{Currency, earnings::shares},
+    db::ledger::{self, EarningsLine, LedgerKind, MoneyEntry, NewPayout},
+    domain::{
+        Currency, Money,
+        earnings::{
+            PayoutInput, ShareFacts, ShareState, can_pay_out, share_state, shares, validate_payout,
+        },
+        forms::FieldErrors,
+    },
     integrations::stripe::{ChargeSummary, Refund},
 };
 
@@ -145,6 +157,178 @@ async fn share_again(
         }
     }
     Ok(())
+}
+
+/// A booking's line with its share's state worked out.
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub line: EarningsLine,
+    pub state: ShareState,
+}
+
+impl Line {
+    /// What of the interviewer's share is still to be paid out (negative: owed back).
+    pub fn unpaid_minor(&self) -> i64 {
+        self.line.interviewer_minor - self.line.paid_out_minor
+    }
+}
+
+/// The ledger's lines (`interviewer_id`'s, or everyone's), each with its share's state at
+/// `now`.
+pub async fn lines<'e>(
+    executor: impl PgExecutor<'e>,
+    interviewer_id: Option<i64>,
+    claim_days: u32,
+    now: OffsetDateTime,
+) -> sqlx::Result<Vec<Line>> {
+    let lines = ledger::earnings_lines(executor, interviewer_id).await?;
+    Ok(lines
+        .into_iter()
+        .map(|line| {
+            let facts = ShareFacts {
+                held: line.held,
+                report_delivered: line.report_delivered,
+                ends_at: line.ends_at,
+                open_claim: line.open_claim,
+                share_minor: line.interviewer_minor,
+                paid_out_minor: line.paid_out_minor,
+            };
+            Line {
+                state: share_state(&facts, claim_days, now),
+                line,
+            }
+        })
+        .collect())
+}
+
+/// One interviewer's shares in one currency, by state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Balance {
+    pub interviewer_id: i64,
+    pub interviewer_name: String,
+    pub currency: Currency,
+    pub pending_minor: i64,
+    /// What the next payout would be (refunds after a payout already deducted).
+    pub payable_minor: i64,
+    pub paid_out_minor: i64,
+}
+
+/// The balances the lines add up to, per interviewer and currency, by name.
+pub fn balances(lines: &[Line]) -> Vec<Balance> {
+    let mut by_key: BTreeMap<(String, i64, String), Balance> = BTreeMap::new();
+    for l in lines {
+        let key = (
+            l.line.interviewer_name.clone(),
+            l.line.interviewer_id,
+            l.line.currency.code().to_owned(),
+        );
+        let balance = by_key.entry(key).or_insert_with(|| Balance {
+            interviewer_id: l.line.interviewer_id,
+            interviewer_name: l.line.interviewer_name.clone(),
+            currency: l.line.currency,
+            pending_minor: 0,
+            payable_minor: 0,
+            paid_out_minor: 0,
+        });
+        balance.paid_out_minor += l.line.paid_out_minor;
+        match l.state {
+            ShareState::Pending => balance.pending_minor += l.unpaid_minor(),
+            ShareState::Payable => balance.payable_minor += l.unpaid_minor(),
+            ShareState::PaidOut => {}
+        }
+    }
+    by_key.into_values().collect()
+}
+
+/// A payout staff are recording.
+pub struct RecordPayout<'a> {
+    pub interviewer_id: i64,
+    pub currency: Currency,
+    pub input: PayoutInput<'a>,
+    /// The form's one-time key.
+    pub request_key: &'a str,
+    pub recorded_by: i64,
+    /// The latest date the payout may carry.
+    pub today: Date,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum PayoutOutcome {
+    /// Recorded; every payable line of the interviewer in that currency is paid out.
+    Recorded {
+        interviewer_name: String,
+        amount: Money,
+    },
+    /// This form was submitted before (a double click, a resubmitted page).
+    AlreadyRecorded,
+    /// Nothing to pay: the payable balance (zero, or negative while refunds after a payout
+    /// are being made up).
+    NothingPayable(Money),
+    Invalid(FieldErrors),
+    UnknownInterviewer,
+}
+
+/// Records that staff paid an interviewer their payable balance in one currency, moving each
+/// payable line to paid out. Under the interviewer's row lock, so the balance checked is the
+/// one recorded, and two staff recording at once take turns; a refund recorded meanwhile
+/// only changes the line's share, and the difference is carried to the next payout.
+pub async fn record_payout(
+    services: &Services,
+    payout: &RecordPayout<'_>,
+) -> anyhow::Result<PayoutOutcome> {
+    let mut tx = services.pool.begin().await?;
+    let Some(interviewer_name) = ledger::lock_interviewer(&mut tx, payout.interviewer_id).await?
+    else {
+        return Ok(PayoutOutcome::UnknownInterviewer);
+    };
+    if ledger::payout_request_recorded(&mut tx, payout.request_key).await? {
+        return Ok(PayoutOutcome::AlreadyRecorded);
+    }
+    let claim_days = services.config.booking.guarantee_claim_days;
+    let now = OffsetDateTime::now_utc();
+    let covered: Vec<(i64, i64)> = lines(&mut *tx, Some(payout.interviewer_id), claim_days, now)
+        .await?
+        .iter()
+        .filter(|l| l.line.currency == payout.currency && l.state == ShareState::Payable)
+        .map(|l| (l.line.booking_id, l.unpaid_minor()))
+        .filter(|(_, unpaid)| *unpaid != 0)
+        .collect();
+    let payable = Money::new(covered.iter().map(|(_, m)| m).sum(), payout.currency);
+    if !can_pay_out(payable) {
+        return Ok(PayoutOutcome::NothingPayable(payable));
+    }
+    let valid = match validate_payout(&payout.input, payable, payout.today) {
+        Ok(valid) => valid,
+        Err(errors) => return Ok(PayoutOutcome::Invalid(errors)),
+    };
+    let recorded = ledger::insert_payout(
+        &mut tx,
+        &NewPayout {
+            interviewer_id: payout.interviewer_id,
+            currency: payout.currency,
+            amount_minor: valid.amount_minor,
+            paid_on: valid.paid_on,
+            reference: &valid.reference,
+            recorded_by: payout.recorded_by,
+            request_key: payout.request_key,
+        },
+        &covered,
+    )
+    .await?;
+    if recorded.is_none() {
+        return Ok(PayoutOutcome::AlreadyRecorded);
+    }
+    tx.commit().await?;
+    tracing::info!(
+        interviewer.id = payout.interviewer_id,
+        amount = %payable,
+        lines = covered.len(),
+        "payout recorded"
+    );
+    Ok(PayoutOutcome::Recorded {
+        interviewer_name,
+        amount: payable,
+    })
 }
 
 /// Stripe's fee in the charge's currency. The balance transaction is in the currency Stripe

@@ -2,7 +2,13 @@
 //! and when the interviewer's share may be paid out. The ledger (`db::ledger`) records the
 //! money; these rules say what it means.
 
-use time::{Duration, OffsetDateTime};
+use time::{Date, Duration, OffsetDateTime, macros::format_description};
+
+use super::{
+    Money,
+    forms::{FieldErrors, Limit, clean_line},
+    money::parse_amount,
+};
 
 /// A booking's net (what Stripe keeps for us: paid, less its fee, less refunds) split in two.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,8 +43,11 @@ pub enum ShareState {
     /// Not yet theirs to be paid: the session is not held, its report not delivered, or the
     /// customer may still claim the guarantee.
     Pending,
-    /// Held, reported, and past the guarantee window with no open claim.
+    /// Held, reported, and past the guarantee window with no open claim; or owed back: a
+    /// refund after a payout, deducted from the next one.
     Payable,
+    /// Everything of it was paid out.
+    PaidOut,
 }
 
 impl ShareState {
@@ -47,6 +56,7 @@ impl ShareState {
         match self {
             ShareState::Pending => "pending",
             ShareState::Payable => "payable",
+            ShareState::PaidOut => "paid_out",
         }
     }
 
@@ -54,6 +64,7 @@ impl ShareState {
         match self {
             ShareState::Pending => "Pending",
             ShareState::Payable => "Payable",
+            ShareState::PaidOut => "Paid out",
         }
     }
 }
@@ -64,11 +75,32 @@ pub struct ShareFacts {
     pub report_delivered: bool,
     pub ends_at: OffsetDateTime,
     pub open_claim: bool,
+    /// The interviewer's share as the ledger has it now.
+    pub share_minor: i64,
+    /// What payouts have covered of it so far.
+    pub paid_out_minor: i64,
+}
+
+impl ShareFacts {
+    /// What of the share is still to be paid out: negative when a refund after a payout
+    /// took back more than is left.
+    pub fn unpaid_minor(&self) -> i64 {
+        self.share_minor - self.paid_out_minor
+    }
 }
 
 /// A share becomes payable once the session was held, the feedback report was delivered and
-/// the guarantee window (`claim_days` after the end) has closed without an open claim.
+/// the guarantee window (`claim_days` after the end) has closed without an open claim; it is
+/// paid out once payouts cover all of it. What a refund after a payout took back is payable
+/// at once (a deduction from the next payout), whatever the rest of the rule says.
 pub fn share_state(facts: &ShareFacts, claim_days: u32, now: OffsetDateTime) -> ShareState {
+    let unpaid = facts.unpaid_minor();
+    if unpaid == 0 && facts.paid_out_minor != 0 {
+        return ShareState::PaidOut;
+    }
+    if unpaid < 0 {
+        return ShareState::Payable;
+    }
     let window_closed = now >= facts.ends_at + Duration::days(claim_days.into());
     if facts.held && facts.report_delivered && window_closed && !facts.open_claim {
         ShareState::Payable
@@ -77,9 +109,99 @@ pub fn share_state(facts: &ShareFacts, claim_days: u32, now: OffsetDateTime) -> 
     }
 }
 
+/// The longest a payout's reference (a bank transfer's, say) may be.
+pub const MAX_PAYOUT_REFERENCE: Limit = Limit(200);
+
+/// What staff typed to record a payout.
+pub struct PayoutInput<'a> {
+    pub paid_on: &'a str,
+    pub amount: &'a str,
+    pub reference: &'a str,
+}
+
+/// A payout as it will be recorded.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ValidPayout {
+    pub paid_on: Date,
+    pub amount_minor: i64,
+    pub reference: String,
+}
+
+/// Checks a payout against the interviewer's payable balance: the date it was paid (not
+/// after `today`), the amount (all of the balance: a payout moves every payable line to paid
+/// out, so it must be exactly what they add up to) and a reference to find it by.
+pub fn validate_payout(
+    input: &PayoutInput<'_>,
+    payable: Money,
+    today: Date,
+) -> Result<ValidPayout, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let paid_on = match Date::parse(
+        input.paid_on.trim(),
+        format_description!("[year]-[month]-[day]"),
+    ) {
+        Ok(date) if date > today => {
+            errors.insert(
+                "paid_on",
+                "Record a payout once it has been paid: the date cannot be in the future."
+                    .to_owned(),
+            );
+            None
+        }
+        Ok(date) => Some(date),
+        Err(_) => {
+            errors.insert(
+                "paid_on",
+                "Enter the date the money was sent, such as 2026-12-01.".to_owned(),
+            );
+            None
+        }
+    };
+    let amount_minor = match parse_amount(input.amount, payable.currency) {
+        Some(minor) if minor == payable.minor => Some(minor),
+        Some(_) => {
+            errors.insert(
+                "amount",
+                format!("A payout covers the whole payable balance, {payable}: enter {} (if you sent a different amount, record it once the balance matches).", payable.decimal_amount()),
+            );
+            None
+        }
+        None => {
+            errors.insert(
+                "amount",
+                format!(
+                    "Enter the amount sent as a number, such as {}.",
+                    payable.decimal_amount()
+                ),
+            );
+            None
+        }
+    };
+    let reference = clean_line(input.reference);
+    if reference.is_empty() {
+        errors.insert("reference", "Enter the bank transfer's reference (or how else it was paid) so it can be found later.".to_owned());
+    } else if !MAX_PAYOUT_REFERENCE.allows(&reference) {
+        errors.insert("reference", MAX_PAYOUT_REFERENCE.message(&reference));
+    }
+    match (paid_on, amount_minor) {
+        (Some(paid_on), Some(amount_minor)) if errors.is_empty() => Ok(ValidPayout {
+            paid_on,
+            amount_minor,
+            reference,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// Whether a balance can be paid out at all: only a positive one.
+pub fn can_pay_out(payable: Money) -> bool {
+    payable.minor > 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Currency;
 
     #[test]
     fn the_two_shares_always_add_up_to_the_net() {
@@ -120,6 +242,8 @@ mod tests {
             report_delivered,
             ends_at: end,
             open_claim,
+            share_minor: 13_958,
+            paid_out_minor: 0,
         };
         let after = end + Duration::days(14);
         assert_eq!(
@@ -143,5 +267,70 @@ mod tests {
             share_state(&facts(true, true, true), 14, after),
             ShareState::Pending
         );
+    }
+
+    #[test]
+    fn paid_out_when_payouts_cover_the_share_and_refunds_after_payout_are_deducted() {
+        let end = OffsetDateTime::from_unix_timestamp(1_796_126_400).unwrap();
+        let facts = |held, share_minor, paid_out_minor| ShareFacts {
+            held,
+            report_delivered: true,
+            ends_at: end,
+            open_claim: false,
+            share_minor,
+            paid_out_minor,
+        };
+        let inside_window = end + Duration::days(1);
+        assert_eq!(
+            share_state(&facts(true, 13_958, 13_958), 14, inside_window),
+            ShareState::PaidOut
+        );
+        // Refunded in full after the payout: the share is 0, 139.58 was paid, and that is
+        // deducted from the next payout even while a claim could still be made.
+        let refunded = facts(true, 0, 13_958);
+        assert_eq!(refunded.unpaid_minor(), -13_958);
+        assert_eq!(
+            share_state(&refunded, 14, inside_window),
+            ShareState::Payable
+        );
+        assert_eq!(
+            share_state(&facts(false, 0, 0), 14, inside_window),
+            ShareState::Pending,
+            "nothing paid out and nothing owed"
+        );
+    }
+
+    #[test]
+    fn a_payout_is_dated_referenced_and_covers_the_whole_balance() {
+        let usd = Currency::USD;
+        let today = Date::from_calendar_date(2026, time::Month::December, 2).unwrap();
+        let balance = Money::new(13_958, usd);
+        let input = |paid_on, amount, reference| PayoutInput {
+            paid_on,
+            amount,
+            reference,
+        };
+        assert_eq!(
+            validate_payout(
+                &input("2026-12-01", "139.58", "  SEPA 4411 "),
+                balance,
+                today
+            ),
+            Ok(ValidPayout {
+                paid_on: Date::from_calendar_date(2026, time::Month::December, 1).unwrap(),
+                amount_minor: 13_958,
+                reference: "SEPA 4411".to_owned()
+            })
+        );
+        let errors = validate_payout(&input("2026-12-03", "100", ""), balance, today).unwrap_err();
+        assert_eq!(
+            errors.keys().copied().collect::<Vec<_>>(),
+            ["amount", "paid_on", "reference"]
+        );
+        assert!(errors["amount"].contains("139.58"), "{}", errors["amount"]);
+        let errors = validate_payout(&input("1 Dec", "abc", "x"), balance, today).unwrap_err();
+        assert_eq!(errors.len(), 2);
+        assert!(!can_pay_out(Money::new(-552, usd)));
+        assert!(!can_pay_out(Money::new(0, usd)));
     }
 }

@@ -90,6 +90,35 @@ impl Currency {
     }
 }
 
+/// "180", "180.5", "$1,200.00" in the currency's major unit -> minor units (a rate, a
+/// payout). Not negative; no more decimals than the currency has.
+pub fn parse_amount(input: &str, currency: Currency) -> Option<i64> {
+    let cleaned: String = input
+        .trim()
+        .trim_start_matches(['$', '€', '£', '¥'])
+        .replace([',', ' '], "");
+    let (whole, fraction) = cleaned.split_once('.').unwrap_or((&cleaned, ""));
+    if whole.is_empty()
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || !fraction.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let decimals = currency.decimals() as usize;
+    if fraction.len() > decimals {
+        return None;
+    }
+    let whole: i64 = whole.parse().ok()?;
+    let fraction: i64 = if fraction.is_empty() {
+        0
+    } else {
+        format!("{fraction:0<decimals$}").parse().ok()?
+    };
+    whole
+        .checked_mul(10_i64.pow(decimals as u32))?
+        .checked_add(fraction)
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Money {
     pub minor: i64,

@@ -3,6 +3,7 @@
 use super::{
     Currency, Slug, TagKind,
     forms::{FieldErrors, Limit, clean_line, clean_text},
+    money::parse_amount,
 };
 
 /// Currencies offered in the rate field (all supported by Stripe Checkout).
@@ -66,34 +67,6 @@ pub struct ProfileUpdate {
     pub history: Vec<HistoryInput>,
 }
 
-/// "180", "180.5", "1,200.00" in the currency's major unit -> minor units.
-pub fn parse_rate(input: &str, currency: Currency) -> Option<i64> {
-    let cleaned: String = input
-        .trim()
-        .trim_start_matches(['$', '€', '£', '¥'])
-        .replace([',', ' '], "");
-    let (whole, fraction) = cleaned.split_once('.').unwrap_or((&cleaned, ""));
-    if whole.is_empty()
-        || !whole.bytes().all(|b| b.is_ascii_digit())
-        || !fraction.bytes().all(|b| b.is_ascii_digit())
-    {
-        return None;
-    }
-    let decimals = currency.decimals() as usize;
-    if fraction.len() > decimals {
-        return None;
-    }
-    let whole: i64 = whole.parse().ok()?;
-    let fraction: i64 = if fraction.is_empty() {
-        0
-    } else {
-        format!("{fraction:0<decimals$}").parse().ok()?
-    };
-    whole
-        .checked_mul(10_i64.pow(decimals as u32))?
-        .checked_add(fraction)
-}
-
 fn split_names(input: &str) -> Vec<String> {
     input
         .split(',')
@@ -129,7 +102,7 @@ pub fn validate(input: &ProfileInput) -> Result<ProfileUpdate, FieldErrors> {
         }
     };
     let rate_minor = currency.and_then(|c| {
-        let minor = parse_rate(&input.rate, c);
+        let minor = parse_amount(&input.rate, c);
         let (min, max) = (10 * 10_i64.pow(c.decimals()), 10_000 * 10_i64.pow(c.decimals()));
         match minor {
             Some(m) if (min..=max).contains(&m) && m <= i64::from(i32::MAX) => Some(m as i32),
@@ -278,15 +251,15 @@ mod tests {
     #[test]
     fn parses_rates_in_minor_units() {
         let usd = Currency::USD;
-        assert_eq!(parse_rate("150", usd), Some(15000));
-        assert_eq!(parse_rate("149.5", usd), Some(14950));
-        assert_eq!(parse_rate("$1,200.00", usd), Some(120000));
+        assert_eq!(parse_amount("150", usd), Some(15000));
+        assert_eq!(parse_amount("149.5", usd), Some(14950));
+        assert_eq!(parse_amount("$1,200.00", usd), Some(120000));
         assert_eq!(
-            parse_rate("15000", Currency::parse("JPY").unwrap()),
+            parse_amount("15000", Currency::parse("JPY").unwrap()),
             Some(15000)
         );
         for bad in ["", "abc", "1.234", "-5", "1e3", "12.3.4"] {
-            assert_eq!(parse_rate(bad, usd), None, "{bad}");
+            assert_eq!(parse_amount(bad, usd), None, "{bad}");
         }
     }
 

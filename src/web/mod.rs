@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod csrf;
+pub mod csv;
 pub mod error;
 pub mod forms;
 pub mod health;

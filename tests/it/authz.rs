@@ -507,6 +507,21 @@ impl World {
             .await
             .unwrap();
         }
+        // A payout to A, covering A's booking.
+        sqlx::query(
+            "with p as (
+                 insert into payout (interviewer_id, currency, amount_minor, paid_on, reference, request_key)
+                 select interviewer_id, currency, 100, current_date, 'authz transfer', 'authz-world'
+                 from booking where public_id = $1
+                 returning payout_id
+             )
+             insert into payout_line (payout_id, booking_id, amount_minor)
+             select p.payout_id, b.booking_id, 100 from p, booking b where b.public_id = $1",
+        )
+        .bind(&p.booking_a)
+        .execute(&pool)
+        .await
+        .unwrap();
 
         // Cy takes bookings; one is held, made from its cal.com uid as the embed does.
         sqlx::query("update interviewer set cal_event_type_id = $1 where slug = 'cy-gamma'")
@@ -1469,15 +1484,27 @@ fn cases(w: &World) -> Vec<Case> {
         case(
             Method::GET,
             "/admin/earnings",
-            vec![each(
-                "/admin/earnings",
-                none(),
-                signed_in(
-                    texts(200, "[data-testid=earnings-customer]", &["Carla"]),
-                    texts(200, "[data-testid=earnings-customer]", &["Dan"]),
-                    texts(200, "[data-testid=earnings-customer]", &["Carla", "Dan"]),
+            vec![
+                each(
+                    "/admin/earnings",
+                    none(),
+                    signed_in(
+                        texts(200, "[data-testid=earnings-customer]", &["Carla"]),
+                        texts(200, "[data-testid=earnings-customer]", &["Dan"]),
+                        texts(200, "[data-testid=earnings-customer]", &["Carla", "Dan"]),
+                    ),
                 ),
-            )],
+                // The payout to A is A's (and staff's) to see.
+                each(
+                    "/admin/earnings",
+                    none(),
+                    signed_in(
+                        Expect::Count(200, "[data-testid=earnings-payouts] tbody tr", 1),
+                        Expect::Count(200, "[data-testid=earnings-payouts] tbody tr", 0),
+                        Expect::Count(200, "[data-testid=earnings-payouts] tbody tr", 1),
+                    ),
+                ),
+            ],
         ),
         case(
             Method::GET,
@@ -1492,6 +1519,56 @@ fn cases(w: &World) -> Vec<Case> {
                     Expect::CsvColumn(3, vec!["Carla".into(), "Dan".into()]),
                 ),
             )],
+        ),
+        case(
+            Method::GET,
+            "/admin/payouts",
+            vec![each(
+                "/admin/payouts",
+                none(),
+                staff_only(texts(
+                    200,
+                    "[data-testid=balance-interviewer]",
+                    &["Ada Alpha", "Bo Beta"],
+                )),
+            )],
+        ),
+        case(
+            Method::GET,
+            "/admin/payouts.csv",
+            vec![each(
+                "/admin/payouts.csv",
+                none(),
+                staff_only(Expect::CsvColumn(2, vec!["Ada Alpha".into()])),
+            )],
+        ),
+        case(
+            Method::POST,
+            "/admin/payouts",
+            vec![
+                // A's share is not payable yet (the session is not held): nothing to record.
+                each(
+                    "/admin/payouts",
+                    form(&[
+                        ("interviewer_id", &w.p.id_a.to_string()),
+                        ("currency", "USD"),
+                        ("paid_on", "2026-12-01"),
+                        ("amount", "1.00"),
+                        ("reference", "transfer"),
+                        ("request_key", "authz-payout"),
+                    ]),
+                    staff_only(Expect::Status(409)),
+                ),
+                each(
+                    "/admin/payouts",
+                    form(&[
+                        ("interviewer_id", UNKNOWN_ID),
+                        ("currency", "USD"),
+                        ("request_key", "authz-payout-unknown"),
+                    ]),
+                    staff_only(NotFound),
+                ),
+            ],
         ),
         case(
             Method::GET,

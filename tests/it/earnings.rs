@@ -2,7 +2,9 @@
 //! balance transaction) and the shares, which add up to what Stripe reported; refunds, partial
 //! and full, are recorded once and the shares follow; an interviewer's share is payable only
 //! once the session was held, its report delivered and the guarantee window closed; the page
-//! and its CSV show the same lines. (Who sees which lines: `authz.rs`.)
+//! and its CSV show the same lines; staff record payouts, which move payable lines to paid
+//! out, and a refund after a payout is deducted from the next one. (Who sees which lines and
+//! who may record payouts: `authz.rs`.)
 
 use interview_service::{
     app::earnings::{self, Recorded},
@@ -337,6 +339,7 @@ async fn the_csv_has_the_documented_columns_and_the_page_s_numbers(pool: PgPool)
             "0.00",
             decimal(split.coop_minor).as_str(),
             decimal(split.interviewer_minor).as_str(),
+            "0.00",
             "pending",
         ]
     );
@@ -348,4 +351,272 @@ async fn the_csv_has_the_documented_columns_and_the_page_s_numbers(pool: PgPool)
         page.texts("[data-testid=total-pending]"),
         [usd(split.interviewer_minor)]
     );
+}
+
+/// Held, reported and past the guarantee window: the booking's share is payable.
+async fn make_payable(world: &World, ines: &Client, public_id: &str) {
+    let marked = Admins::post(
+        &world.app,
+        ines,
+        &format!("/admin/bookings/{public_id}/outcome"),
+        &[("outcome", "held")],
+    )
+    .await;
+    assert_eq!(marked.status(), StatusCode::SEE_OTHER);
+    let sent = Admins::post(
+        &world.app,
+        ines,
+        &format!("/admin/bookings/{public_id}/report"),
+        COMPLETE,
+    )
+    .await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    sqlx::query(
+        "update booking set starts_at = starts_at - interval '15 days', ends_at = ends_at - interval '15 days'
+         where public_id = $1",
+    )
+    .bind(public_id)
+    .execute(&world.app.pool)
+    .await
+    .unwrap();
+}
+
+async fn count(world: &World, table: &str) -> i64 {
+    sqlx::query_scalar(&format!("select count(*) from {table}"))
+        .fetch_one(&world.app.pool)
+        .await
+        .unwrap()
+}
+
+/// Staff's payout form for the (only) payable balance: its fields as the page fills them.
+async fn payout_form(world: &World, staff: &Client) -> Vec<(String, String)> {
+    let page = get(&world.app, staff, "/admin/payouts").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.count("[data-testid=payout-form]"), 1, "{}", page.body);
+    [
+        "interviewer_id",
+        "currency",
+        "request_key",
+        "paid_on",
+        "amount",
+    ]
+    .iter()
+    .map(|name| {
+        let value = page.attrs(&format!("[data-testid=payout-form] [name={name}]"), "value");
+        (name.to_string(), value[0].clone())
+    })
+    .collect()
+}
+
+async fn post_payout(
+    world: &World,
+    staff: &Client,
+    form: &[(String, String)],
+    changes: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut fields: Vec<(String, String)> = form.to_vec();
+    for (name, value) in changes {
+        match fields.iter_mut().find(|(n, _)| n == name) {
+            Some(field) => field.1 = value.to_string(),
+            None => fields.push((name.to_string(), value.to_string())),
+        }
+    }
+    let fields: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    Admins::post(&world.app, staff, "/admin/payouts", &fields).await
+}
+
+#[sqlx::test]
+async fn a_payout_moves_payable_lines_to_paid_out_and_a_later_refund_is_taken_from_the_next(
+    pool: PgPool,
+) {
+    let world = World::new(pool).await;
+    let Admins { ines, staff } = world.admins().await;
+    let first = world.paid_session_started("uid-payout-1", 180).await;
+    let second = world.paid_session_started("uid-payout-2", 200).await;
+    let share = shares(PRICE - fake_stripe_fee(PRICE), COOP_PERCENT).interviewer_minor;
+    let empty = get(&world.app, &staff, "/admin/payouts").await;
+    assert_eq!(
+        empty.count("[data-testid=payout-form]"),
+        0,
+        "nothing payable yet"
+    );
+    assert_eq!(empty.count("[data-testid=no-payouts]"), 1);
+
+    make_payable(&world, &ines, &first).await;
+    let form = payout_form(&world, &staff).await;
+    let amount = Money::new(share, Currency::USD).decimal_amount();
+    assert_eq!(form[4], ("amount".to_owned(), amount.clone()));
+
+    // Bad input: a message next to each field, and nothing recorded.
+    let refused = post_payout(
+        &world,
+        &staff,
+        &form,
+        &[
+            ("amount", "12"),
+            ("paid_on", "2999-01-01"),
+            ("reference", " "),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = TestApp::page(refused).await;
+    assert_eq!(page.count(".field__error"), 3, "{}", page.body);
+    assert!(page.texts(".field__error")[1].contains(&amount));
+    assert_eq!(
+        page.attrs("[data-testid=payout-form] [name=reference]", "aria-invalid"),
+        ["true"]
+    );
+    assert_eq!(count(&world, "payout").await, 0);
+
+    // Recorded: the line is paid out, on Ines's page too.
+    let recorded = post_payout(&world, &staff, &form, &[("reference", "SEPA 2026-12 Ines")]).await;
+    assert_eq!(recorded.status(), StatusCode::SEE_OTHER);
+    // Sent twice (a double click): one payout.
+    let again = post_payout(&world, &staff, &form, &[("reference", "SEPA 2026-12 Ines")]).await;
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+    assert_eq!(count(&world, "payout").await, 1);
+    assert_eq!(count(&world, "payout_line").await, 1);
+    let mine = get(&world.app, &ines, "/admin/earnings").await;
+    assert_eq!(
+        mine.texts("[data-testid=earnings-state]"),
+        ["Pending", "Paid out"]
+    );
+    assert_eq!(mine.texts("[data-testid=total-paid-out]"), [usd(share)]);
+    assert_eq!(
+        mine.texts("[data-testid=total-paid-out-month]"),
+        [usd(share)]
+    );
+    assert_eq!(mine.texts("[data-testid=total-payable]"), [usd(0)]);
+    assert_eq!(mine.count("[data-testid=earnings-payouts] tbody tr"), 1);
+
+    // Nothing left to pay: a new form is refused and records nothing.
+    let nothing = post_payout(&world, &staff, &form, &[("request_key", "another-key")]).await;
+    assert_eq!(nothing.status(), StatusCode::CONFLICT);
+    assert_eq!(count(&world, "payout").await, 1);
+
+    // A refund after the payout (50.00 back): the difference is owed back at once.
+    let refund = Refund {
+        id: "re_after_payout".to_owned(),
+        status: Some("succeeded".to_owned()),
+        amount: 5_000,
+        currency: Some("usd".to_owned()),
+    };
+    let booking_id = booking_id_of(&world, &first).await;
+    earnings::record_refund(&world.app.state.services, booking_id, &refund)
+        .await
+        .unwrap();
+    let reduced = shares(PRICE - fake_stripe_fee(PRICE) - 5_000, COOP_PERCENT).interviewer_minor;
+    let owed = reduced - share;
+    let mine = get(&world.app, &ines, "/admin/earnings").await;
+    assert_eq!(
+        mine.texts("[data-testid=earnings-state]"),
+        ["Pending", "Refunded after payout"]
+    );
+    assert_eq!(mine.texts("[data-testid=total-payable]"), [usd(owed)]);
+    let balances = get(&world.app, &staff, "/admin/payouts").await;
+    assert_eq!(
+        balances.count("[data-testid=payout-form]"),
+        0,
+        "a negative balance is not paid"
+    );
+    assert!(balances.texts("[data-testid=balance-payable]")[0].starts_with(&usd(owed)));
+
+    // The next payable booking pays the rest of the balance, less what is owed.
+    make_payable(&world, &ines, &second).await;
+    let form = payout_form(&world, &staff).await;
+    let next = share + owed;
+    assert_eq!(form[4].1, Money::new(next, Currency::USD).decimal_amount());
+    let recorded = post_payout(&world, &staff, &form, &[("reference", "SEPA 2027-01 Ines")]).await;
+    assert_eq!(recorded.status(), StatusCode::SEE_OTHER);
+    let mine = get(&world.app, &ines, "/admin/earnings").await;
+    assert_eq!(
+        mine.texts("[data-testid=earnings-state]"),
+        ["Paid out", "Paid out"]
+    );
+    assert_eq!(
+        mine.texts("[data-testid=total-paid-out]"),
+        [usd(share + next)]
+    );
+    // Paid out = the shares as they stand now.
+    assert_eq!(share + next, share + reduced);
+
+    // Payouts are append-only.
+    assert!(
+        sqlx::query("update payout set amount_minor = 1")
+            .execute(&world.app.pool)
+            .await
+            .is_err()
+    );
+    assert!(
+        sqlx::query("delete from payout_line")
+            .execute(&world.app.pool)
+            .await
+            .is_err()
+    );
+
+    // The bookkeeping CSV: one row per payout, latest first, with the bookings covered.
+    let response = staff
+        .get(world.app.url("/admin/payouts.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let csv = response.text().await.unwrap();
+    let rows: Vec<Vec<&str>> = csv
+        .split("\r\n")
+        .filter(|r| !r.is_empty())
+        .map(|r| r.split(',').collect())
+        .collect();
+    assert_eq!(
+        rows[0],
+        interview_service::web::admin::payouts::PAYOUTS_CSV_COLUMNS
+    );
+    assert_eq!(rows.len(), 3, "{csv}");
+    let second_id = booking_id_of(&world, &second).await;
+    let both = format!(
+        "{} {}",
+        interview_service::domain::reference::of(booking_id),
+        interview_service::domain::reference::of(second_id)
+    );
+    assert_eq!(rows[1][2], "Ines Interviewer");
+    assert_eq!(rows[1][4], Money::new(next, Currency::USD).decimal_amount());
+    assert_eq!(rows[1][5], "SEPA 2027-01 Ines");
+    assert_eq!(rows[1][7], both, "the owed-back booking and the new one");
+    assert_eq!(rows[2][4], amount);
+
+    // The monthly chart: this month's gross, refunds and members' earnings.
+    let page = get(&world.app, &staff, "/admin/payouts").await;
+    assert_eq!(page.count("[data-testid=monthly-chart]"), 1);
+    let last_month = page.texts("[data-testid=monthly-table] tbody tr");
+    assert_eq!(last_month.len(), 12);
+    let this_month = last_month.last().unwrap();
+    for amount in [usd(2 * PRICE), usd(5_000), usd(share + reduced)] {
+        assert!(this_month.contains(&amount), "{this_month} lacks {amount}");
+    }
+}
+
+#[sqlx::test]
+async fn two_staff_recording_the_same_balance_at_once_record_one_payout(pool: PgPool) {
+    let world = World::new(pool).await;
+    let Admins { ines, staff } = world.admins().await;
+    let public_id = world.paid_session_started("uid-payout-race", 180).await;
+    make_payable(&world, &ines, &public_id).await;
+    // Two forms (two staff, two tabs), each with its own key, sent at once.
+    let (a, b) = (
+        payout_form(&world, &staff).await,
+        payout_form(&world, &staff).await,
+    );
+    assert_ne!(a[2], b[2], "each form has its own key");
+    let (ra, rb) = tokio::join!(
+        post_payout(&world, &staff, &a, &[("reference", "transfer A")]),
+        post_payout(&world, &staff, &b, &[("reference", "transfer B")]),
+    );
+    let mut statuses = [ra.status(), rb.status()];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::SEE_OTHER, StatusCode::CONFLICT]);
+    assert_eq!(count(&world, "payout").await, 1);
 }

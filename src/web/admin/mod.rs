@@ -8,6 +8,7 @@ pub mod bookings;
 pub mod claims;
 pub mod earnings;
 pub mod overview;
+pub mod payouts;
 pub mod profile;
 pub mod reports;
 pub mod session;
