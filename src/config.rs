@@ -85,6 +85,13 @@ pub struct StripeConfig {
     pub api_base: String,
     /// Where the hosted Checkout page lives, for the details page's CSP `form-action`.
     pub checkout_origin: String,
+    /// Checkout offers a promotion code field (`allow_promotion_codes`).
+    pub promotion_codes: bool,
+    /// Checkout makes a paid invoice for each payment (`invoice_creation`), for customers
+    /// who expense the session; the booking page links it.
+    pub invoices: bool,
+    /// Checkout lets businesses enter a tax id (VAT number, …) (`tax_id_collection`).
+    pub tax_id_collection: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -236,6 +243,17 @@ impl Config {
                 var("STRIPE_CHECKOUT_ORIGIN"),
                 "STRIPE_CHECKOUT_ORIGIN",
                 "https://checkout.stripe.com",
+            )?,
+            promotion_codes: parse_bool(
+                var("STRIPE_PROMOTION_CODES"),
+                "STRIPE_PROMOTION_CODES",
+                true,
+            )?,
+            invoices: parse_bool(var("STRIPE_INVOICES"), "STRIPE_INVOICES", false)?,
+            tax_id_collection: parse_bool(
+                var("STRIPE_TAX_ID_COLLECTION"),
+                "STRIPE_TAX_ID_COLLECTION",
+                false,
             )?,
         };
         let calcom = CalcomConfig {

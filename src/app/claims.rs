@@ -26,7 +26,10 @@ pub fn claim_until(services: &Services, booking: &BookingView) -> Option<OffsetD
     let eligible = booking.claim.is_none()
         && booking.status == BookingStatus::Paid
         && booking.session_outcome == Some(SessionOutcome::Held)
-        && booking.refund.is_none_or(|r| r.minor == 0);
+        && booking.refund.is_none_or(|r| r.minor == 0)
+        // The guarantee gives the money back: with nothing paid (a 100%-off promotion code)
+        // there is nothing to claim.
+        && booking.amount_paid().minor > 0;
     let until =
         booking.ends_at + time::Duration::days(services.config.booking.guarantee_claim_days.into());
     (eligible && OffsetDateTime::now_utc() < until).then_some(until)

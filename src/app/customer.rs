@@ -36,7 +36,7 @@ pub fn choices(
     }
     let policy = &services.config.booking;
     let choices = customer_choices(
-        booking.price.minor,
+        booking.amount_paid().minor,
         booking.starts_at,
         now,
         policy.refund_window_hours,

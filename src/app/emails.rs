@@ -43,7 +43,12 @@ struct EmailContext<'a> {
     /// A customer who did not come may still move it once, free.
     goodwill_reschedule: bool,
     guarantee_claim_days: u32,
+    /// What the customer paid (after any promotion code).
     price: String,
+    /// What a promotion code took off, if one did.
+    discount: Option<String>,
+    /// A promotion code covered the whole price: nothing was charged.
+    free: bool,
     refund_window_hours: u32,
     background: &'a str,
     interview_focus: &'a str,
@@ -102,7 +107,9 @@ fn context<'a>(services: &'a Services, booking: &'a BookingView) -> EmailContext
         goodwill_reschedule: services.config.booking.goodwill_reschedule_after_no_show
             && !booking.goodwill_reschedule_used,
         guarantee_claim_days: services.config.booking.guarantee_claim_days,
-        price: booking.price.to_string(),
+        price: booking.amount_paid().to_string(),
+        discount: booking.discount().map(|d| d.to_string()),
+        free: booking.paid.is_some_and(|paid| paid.minor == 0),
         refund_window_hours: services.config.booking.refund_window_hours,
         background: booking.background.as_deref().unwrap_or(""),
         interview_focus: booking.interview_focus.as_deref().unwrap_or(""),

@@ -76,6 +76,24 @@ pub const JOB_REMINDER: &str = "reminder";
 pub const JOB_CAL_MARK_ABSENT: &str = "cal_mark_absent";
 /// Records what Stripe knows of a booking's charge (its receipt).
 pub const JOB_STRIPE_CHARGE: &str = "stripe_charge";
+/// Records the refunds Stripe made of a booking's payment (from its dashboard, too).
+pub const JOB_STRIPE_REFUNDS: &str = "stripe_refunds";
+/// Links the invoice Checkout made for a payment (`STRIPE_INVOICES`).
+pub const JOB_STRIPE_INVOICE: &str = "stripe_invoice";
+
+/// The `stripe_refunds` job's payload.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct RefundsJob {
+    pub booking_id: i64,
+    pub payment_intent: String,
+}
+
+/// The `stripe_invoice` job's payload.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct InvoiceJob {
+    pub booking_id: i64,
+    pub checkout_session: String,
+}
 
 /// The `cal_mark_absent` job's payload: the host, or the attendee, did not come.
 #[derive(Debug, Serialize, Deserialize)]
@@ -262,8 +280,21 @@ async fn payment_mismatch(
     else {
         return Ok(Some("not a Checkout Session this booking opened"));
     };
-    if session.amount_total != Some(expected.minor) {
-        return Ok(Some("the amount paid is not the session's"));
+    // The session's price, before any promotion code (older sessions without a subtotal: the
+    // total), and what was paid: at most that, and the price less the code's discount.
+    let subtotal = session.amount_subtotal.or(session.amount_total);
+    if subtotal != Some(expected.minor) {
+        return Ok(Some("the amount charged is not the session's price"));
+    }
+    match session.amount_total {
+        Some(total)
+            if (0..=expected.minor).contains(&total)
+                && total == expected.minor - session.discount() => {}
+        _ => {
+            return Ok(Some(
+                "the amount paid is not the session's price less its discount",
+            ));
+        }
     }
     let currency = session
         .currency
@@ -389,7 +420,12 @@ pub async fn mark_paid(
     }
     let outcome = if booking.status.can_become(BookingStatus::Paid) {
         bookings::transition(&mut tx, booking_id, &[booking.status], BookingStatus::Paid).await?;
-        bookings::set_paid(&mut tx, booking_id, payment_intent, session_id).await?;
+        // Checked above: the session's total, in the booking's currency.
+        let amount_paid = Money::new(
+            session.amount_total.unwrap_or(booking.price.minor),
+            booking.price.currency,
+        );
+        bookings::set_paid(&mut tx, booking_id, payment_intent, session_id, amount_paid).await?;
         bookings::close_checkout_session(&mut *tx, session_id).await?;
         let booking = bookings::view_by_id(&mut tx, booking_id)
             .await?
@@ -428,6 +464,19 @@ pub async fn mark_paid(
                 &job,
             )
             .await?;
+            if services.stripe.makes_invoices() {
+                let job = InvoiceJob {
+                    booking_id,
+                    checkout_session: session_id.to_owned(),
+                };
+                jobs::enqueue(
+                    &mut tx,
+                    JOB_STRIPE_INVOICE,
+                    &format!("stripe_invoice:{session_id}"),
+                    &job,
+                )
+                .await?;
+            }
         }
         PaidOutcome::NowPaid
     } else if payment_intent.is_none() || booking.payment_intent_id.as_deref() == payment_intent {
@@ -441,7 +490,12 @@ pub async fn mark_paid(
             status = booking.status.as_db(),
             "refunding a payment the booking cannot take"
         );
-        queue_refund(&mut tx, &booking, payment_intent, booking.price, false).await?;
+        // That session's own total (a promotion code may have lowered it).
+        let amount = Money::new(
+            session.amount_total.unwrap_or(booking.price.minor),
+            booking.price.currency,
+        );
+        queue_refund(&mut tx, &booking, payment_intent, amount, false).await?;
         PaidOutcome::Refunding
     };
     tx.commit().await?;
@@ -570,7 +624,7 @@ async fn cancel_and_tell(
     let refund = Money::new(
         if was_paid {
             refund_on_cancellation(
-                booking.price.minor,
+                booking.amount_paid().minor,
                 booking.starts_at,
                 OffsetDateTime::now_utc(),
                 how.by,
@@ -894,12 +948,19 @@ pub async fn record_outcome(
                 && bookings::set_guarantee_refund(
                     &mut tx,
                     booking_id,
-                    booking.price,
+                    booking.amount_paid(),
                     "The interviewer did not come.",
                 )
                 .await?
             {
-                queue_refund(&mut tx, &booking, payment_intent, booking.price, true).await?;
+                queue_refund(
+                    &mut tx,
+                    &booking,
+                    payment_intent,
+                    booking.amount_paid(),
+                    true,
+                )
+                .await?;
             }
             let marked = bookings::view_by_id(&mut tx, booking_id)
                 .await?
@@ -980,10 +1041,11 @@ pub async fn refund_under_guarantee(
     let Some(payment_intent) = booking.payment_intent_id.clone() else {
         return Ok(false);
     };
-    if !bookings::set_guarantee_refund(&mut tx, booking_id, booking.price, reason).await? {
+    let paid = booking.amount_paid();
+    if !bookings::set_guarantee_refund(&mut tx, booking_id, paid, reason).await? {
         return Ok(false);
     }
-    queue_refund(&mut tx, &booking, &payment_intent, booking.price, true).await?;
+    queue_refund(&mut tx, &booking, &payment_intent, paid, true).await?;
     // A claim the customer made is decided by this refund, in the same transaction: a crash
     // leaves the claim open with no refund queued, or both done.
     crate::db::claims::decide(

@@ -1,9 +1,12 @@
 //! What Stripe's webhook events change. The web layer has verified the signature and parsed
 //! the event; this applies it through [`super::lifecycle`].
 
-use super::{Services, lifecycle};
+use super::{
+    Services,
+    lifecycle::{self, JOB_STRIPE_REFUNDS, RefundsJob},
+};
 use crate::{
-    db::bookings,
+    db::{bookings, jobs},
     integrations::stripe::{Charge, CheckoutSession, Event},
 };
 
@@ -87,9 +90,25 @@ pub async fn apply_stripe_event(
                 }
                 None => None,
             };
-            match booking_id {
-                Some(booking_id) if charge.refunded == Some(true) => {
-                    lifecycle::mark_refunded(services, booking_id).await?;
+            match (booking_id, charge.payment_intent) {
+                (Some(booking_id), Some(payment_intent)) => {
+                    // Each refund (partial or full, ours or made in Stripe's dashboard) goes
+                    // in the ledger: a job lists them, once per amount refunded so far.
+                    let mut conn = services.pool.acquire().await?;
+                    let key = format!(
+                        "stripe_refunds:{payment_intent}:{}",
+                        charge.amount_refunded.unwrap_or(0)
+                    );
+                    let job = RefundsJob {
+                        booking_id,
+                        payment_intent,
+                    };
+                    jobs::enqueue(&mut conn, JOB_STRIPE_REFUNDS, &key, &job).await?;
+                    drop(conn);
+                    services.work_queued();
+                    if charge.refunded == Some(true) {
+                        lifecycle::mark_refunded(services, booking_id).await?;
+                    }
                     StripeEventOutcome::Applied
                 }
                 _ => StripeEventOutcome::Ignored,

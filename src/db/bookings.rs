@@ -122,8 +122,11 @@ pub struct BookingView {
     pub starts_at: OffsetDateTime,
     pub ends_at: OffsetDateTime,
     pub hold_expires_at: OffsetDateTime,
-    /// What the customer pays: the interviewer's rate when the booking was made.
+    /// The price: the interviewer's rate when the booking was made.
     pub price: Money,
+    /// What the customer paid, once they have: the price less any promotion code (zero for a
+    /// 100%-off code). See [`BookingView::amount_paid`].
+    pub paid: Option<Money>,
     pub customer_name: Option<String>,
     pub customer_email: Option<String>,
     pub customer_time_zone: Option<String>,
@@ -161,6 +164,8 @@ pub struct BookingView {
     pub meeting_url: Option<String>,
     pub host_time_zone: Option<String>,
     pub receipt_url: Option<String>,
+    /// The invoice Checkout made (when invoices are on).
+    pub invoice_url: Option<String>,
     /// Whether the session took place, once marked (or assumed held).
     pub session_outcome: Option<SessionOutcome>,
     pub outcome_recorded_at: Option<OffsetDateTime>,
@@ -179,11 +184,27 @@ pub struct BookingView {
     pub interviewer_tags: Vec<TagRow>,
 }
 
+impl BookingView {
+    /// What the customer paid (after any promotion code), which is what refunds, the
+    /// guarantee, emails and the booking page count with; the price while unpaid.
+    pub fn amount_paid(&self) -> Money {
+        self.paid.unwrap_or(self.price)
+    }
+
+    /// How much a promotion code took off, once paid.
+    pub fn discount(&self) -> Option<Money> {
+        self.paid
+            .filter(|paid| paid.minor < self.price.minor)
+            .map(|paid| Money::new(self.price.minor - paid.minor, self.price.currency))
+    }
+}
+
 macro_rules! booking_view_query {
     ($where:literal, $arg:expr) => {
         sqlx::query!(
             r#"select b.booking_id, b.public_id, b.status as "status: BookingStatus", b.starts_at, b.ends_at,
                       b.hold_expires_at, b.price_minor, b.currency as "currency: Currency",
+                      b.amount_paid_minor, b.invoice_url,
                       b.customer_name, b.customer_email,
                       b.customer_time_zone, b.background, b.interview_focus, b.chosen_technologies,
                       b.chosen_subject, b.target_companies, b.extra_information, b.resume_key,
@@ -227,6 +248,9 @@ macro_rules! into_view {
             ends_at: r.ends_at,
             hold_expires_at: r.hold_expires_at,
             price: Money::new(r.price_minor.into(), r.currency),
+            paid: r
+                .amount_paid_minor
+                .map(|m| Money::new(m.into(), r.currency)),
             customer_name: r.customer_name,
             customer_email: r.customer_email,
             customer_time_zone: r.customer_time_zone,
@@ -260,6 +284,7 @@ macro_rules! into_view {
             meeting_url: r.meeting_url,
             host_time_zone: r.host_time_zone,
             receipt_url: r.receipt_url,
+            invoice_url: r.invoice_url,
             session_outcome: r.session_outcome,
             outcome_recorded_at: r.outcome_recorded_at,
             outcome_assumed: r.outcome_assumed,
@@ -319,6 +344,7 @@ pub struct AdminBookingRow {
     pub customer_name: Option<String>,
     pub customer_time_zone: Option<String>,
     pub interviewer_name: String,
+    /// What was paid (after any promotion code); the price while unpaid.
     pub price: Money,
     pub acknowledged_at: Option<OffsetDateTime>,
     pub session_outcome: Option<SessionOutcome>,
@@ -333,7 +359,8 @@ pub struct AdminBookingRow {
 pub async fn admin_list(pool: &PgPool, scope: Option<i64>) -> sqlx::Result<Vec<AdminBookingRow>> {
     let rows = sqlx::query!(
         r#"select b.public_id, b.status as "status: BookingStatus", b.starts_at, b.customer_name,
-                  b.customer_time_zone, i.name as interviewer_name, b.price_minor,
+                  b.customer_time_zone, i.name as interviewer_name,
+                  coalesce(b.amount_paid_minor, b.price_minor) as "price_minor!",
                   b.currency as "currency: Currency", b.acknowledged_at,
                   b.session_outcome as "session_outcome: SessionOutcome", b.outcome_assumed,
                   b.ends_at,
@@ -761,19 +788,24 @@ pub async fn transition(
     Ok(moved.rows_affected() == 1)
 }
 
+/// Records the payment: its PaymentIntent (none when a promotion code covered it all) and
+/// what was paid.
 pub async fn set_paid(
     conn: &mut PgConnection,
     booking_id: i64,
     payment_intent: Option<&str>,
     session_id: &str,
+    amount_paid: Money,
 ) -> sqlx::Result<()> {
     sqlx::query!(
         "update booking set paid_at = coalesce(paid_at, now()),
-                payment_intent_id = coalesce($2, payment_intent_id), checkout_session_id = $3
+                payment_intent_id = coalesce($2, payment_intent_id), checkout_session_id = $3,
+                amount_paid_minor = coalesce(amount_paid_minor, $4)
          where booking_id = $1",
         booking_id,
         payment_intent,
-        session_id
+        session_id,
+        i32::try_from(amount_paid.minor).map_err(|e| sqlx::Error::Encode(Box::new(e)))?
     )
     .execute(conn)
     .await?;
@@ -855,6 +887,21 @@ pub async fn set_receipt_url(
         "update booking set receipt_url = $2 where booking_id = $1",
         booking_id,
         receipt_url
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_invoice_url(
+    pool: &PgPool,
+    booking_id: i64,
+    invoice_url: &str,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update booking set invoice_url = $2 where booking_id = $1",
+        booking_id,
+        invoice_url
     )
     .execute(pool)
     .await?;

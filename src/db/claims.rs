@@ -75,7 +75,8 @@ pub struct OpenClaim {
 pub async fn open_claims(pool: &PgPool) -> sqlx::Result<Vec<OpenClaim>> {
     let rows = sqlx::query!(
         r#"select b.public_id, g.reason, g.created_at, b.starts_at, b.customer_name,
-                  i.name as interviewer_name, b.price_minor, b.currency as "currency: Currency",
+                  i.name as interviewer_name,
+                  coalesce(b.amount_paid_minor, b.price_minor) as "price_minor!", b.currency as "currency: Currency",
                   exists (select 1 from feedback_report r
                           where r.booking_id = b.booking_id and r.submitted_at is not null)
                       as "report_submitted!"

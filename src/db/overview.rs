@@ -63,9 +63,9 @@ pub async fn overview(pool: &PgPool, weeks: i32) -> sqlx::Result<Overview> {
                 from booking b group by b.status) s), '[]') as "statuses!: Json<Vec<StatusCount>>",
             coalesce((select json_agg(m order by m.currency) from (
                 select b.currency,
-                       coalesce(sum(b.price_minor) filter (where b.paid_at is not null), 0)::bigint as gross_all,
+                       coalesce(sum(coalesce(b.amount_paid_minor, b.price_minor)) filter (where b.paid_at is not null), 0)::bigint as gross_all,
                        coalesce(sum(b.refund_minor) filter (where b.refunded_at is not null), 0)::bigint as refunds_all,
-                       coalesce(sum(b.price_minor) filter (where b.paid_at >= (select start from month)), 0)::bigint as gross_month,
+                       coalesce(sum(coalesce(b.amount_paid_minor, b.price_minor)) filter (where b.paid_at >= (select start from month)), 0)::bigint as gross_month,
                        coalesce(sum(b.refund_minor) filter (where b.refunded_at >= (select start from month)), 0)::bigint as refunds_month
                 from booking b group by b.currency) m), '[]') as "money!: Json<Vec<MoneyRow>>",
             (select count(*) from booking where session_outcome = 'held') as "held_all!",

@@ -18,6 +18,16 @@ pub struct StripeClient {
     http: reqwest::Client,
     base: String,
     secret_key: Option<Secret>,
+    options: CheckoutOptions,
+}
+
+/// What every Checkout Session offers, from the settings (`STRIPE_PROMOTION_CODES`,
+/// `STRIPE_INVOICES`, `STRIPE_TAX_ID_COLLECTION`).
+#[derive(Debug, Clone, Copy)]
+struct CheckoutOptions {
+    promotion_codes: bool,
+    invoices: bool,
+    tax_id_collection: bool,
 }
 
 /// What we ask Checkout for. Amounts in minor units.
@@ -47,13 +57,35 @@ pub struct CheckoutSession {
     pub payment_status: Option<String>,
     pub payment_intent: Option<String>,
     pub client_reference_id: Option<String>,
+    /// What the customer pays: the subtotal less any promotion code's discount.
     pub amount_total: Option<i64>,
+    /// The line items' price, before discounts.
+    #[serde(default)]
+    pub amount_subtotal: Option<i64>,
     pub currency: Option<String>,
+    #[serde(default)]
+    pub total_details: Option<TotalDetails>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct TotalDetails {
+    #[serde(default)]
+    pub amount_discount: i64,
 }
 
 impl CheckoutSession {
+    /// Paid, or nothing to pay (a 100%-off promotion code: no payment is made, and the
+    /// session has no PaymentIntent).
     pub fn is_paid(&self) -> bool {
-        self.payment_status.as_deref() == Some("paid")
+        matches!(
+            self.payment_status.as_deref(),
+            Some("paid" | "no_payment_required")
+        )
+    }
+
+    /// The discount a promotion code gave, in minor units.
+    pub fn discount(&self) -> i64 {
+        self.total_details.as_ref().map_or(0, |t| t.amount_discount)
     }
 }
 
@@ -74,7 +106,17 @@ impl StripeClient {
             http,
             base: config.api_base.clone(),
             secret_key: config.secret_key.clone(),
+            options: CheckoutOptions {
+                promotion_codes: config.promotion_codes,
+                invoices: config.invoices,
+                tax_id_collection: config.tax_id_collection,
+            },
         }
+    }
+
+    /// Whether Checkout makes invoices (so the charge's job looks for one).
+    pub fn makes_invoices(&self) -> bool {
+        self.options.invoices
     }
 
     pub fn is_configured(&self) -> bool {
@@ -112,7 +154,7 @@ impl StripeClient {
         new: &NewCheckoutSession,
     ) -> Result<CheckoutSession, CallError> {
         let pair = |k: &str, v: &str| (k.to_owned(), v.to_owned());
-        let form = vec![
+        let mut form = vec![
             pair("mode", "payment"),
             pair("line_items[0][quantity]", "1"),
             pair(
@@ -143,6 +185,19 @@ impl StripeClient {
             pair("expires_at", &new.expires_at.to_string()),
             pair("custom_text[submit][message]", &new.submit_message),
         ];
+        if self.options.promotion_codes {
+            form.push(pair("allow_promotion_codes", "true"));
+        }
+        if self.options.invoices {
+            form.push(pair("invoice_creation[enabled]", "true"));
+            form.push(pair(
+                "invoice_creation[invoice_data][metadata][booking_id]",
+                &new.booking_public_id,
+            ));
+        }
+        if self.options.tax_id_collection {
+            form.push(pair("tax_id_collection[enabled]", "true"));
+        }
         self.post("/v1/checkout/sessions", &form, Some(&new.idempotency_key))
             .await
     }
@@ -186,6 +241,28 @@ impl StripeClient {
         Ok(intent.latest_charge)
     }
 
+    /// The hosted page of the invoice Checkout made for the session (`invoice_creation`), if
+    /// it made one (`GET /v1/checkout/sessions/{id}` with the invoice expanded).
+    pub async fn retrieve_invoice_url(
+        &self,
+        session_id: &str,
+    ) -> Result<Option<String>, CallError> {
+        let request = self
+            .http
+            .get(format!(
+                "{}/v1/checkout/sessions/{}?expand%5B%5D=invoice",
+                self.base,
+                encode_path(session_id)
+            ))
+            .bearer_auth(self.key()?)
+            .header("Stripe-Version", API_VERSION);
+        let session: SessionWithInvoice = error_for_status(request.send().await?)
+            .await?
+            .json()
+            .await?;
+        Ok(session.invoice.and_then(|i| i.hosted_invoice_url))
+    }
+
     /// Closes an open session so it can no longer be paid (a newer attempt replaces it).
     pub async fn expire_checkout_session(&self, id: &str) -> Result<CheckoutSession, CallError> {
         self.post(
@@ -194,6 +271,26 @@ impl StripeClient {
             None,
         )
         .await
+    }
+
+    /// Every refund of a payment (`GET /v1/refunds?payment_intent=…`), newest first: ours
+    /// and those made in Stripe's dashboard. A payment has at most a handful, far fewer than
+    /// the page of 100 asked for.
+    pub async fn list_refunds(&self, payment_intent: &str) -> Result<Vec<Refund>, CallError> {
+        let request = self
+            .http
+            .get(format!(
+                "{}/v1/refunds?payment_intent={}&limit=100",
+                self.base,
+                encode_path(payment_intent)
+            ))
+            .bearer_auth(self.key()?)
+            .header("Stripe-Version", API_VERSION);
+        let list: List<Refund> = error_for_status(request.send().await?)
+            .await?
+            .json()
+            .await?;
+        Ok(list.data)
     }
 
     pub async fn create_refund(
@@ -214,6 +311,23 @@ impl StripeClient {
         ];
         self.post("/v1/refunds", &form, Some(idempotency_key)).await
     }
+}
+
+/// A page of a Stripe list.
+#[derive(Debug, Deserialize)]
+struct List<T> {
+    data: Vec<T>,
+}
+
+#[derive(Debug, Deserialize)]
+struct SessionWithInvoice {
+    /// Expanded on request.
+    invoice: Option<Invoice>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Invoice {
+    hosted_invoice_url: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -270,7 +384,7 @@ pub struct EventData {
     pub object: serde_json::Value,
 }
 
-/// `charge.refunded` carries a Charge.
+/// `charge.refunded` carries a Charge (sent for each refund, partial or full).
 #[derive(Debug, Deserialize)]
 pub struct Charge {
     pub payment_intent: Option<String>,

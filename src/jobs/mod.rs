@@ -15,9 +15,10 @@ use crate::{
         booking::close_session,
         calendar, earnings,
         lifecycle::{
-            self, AbsentJob, CalJob, ChargeJob, JOB_CAL_CANCEL, JOB_CAL_CONFIRM, JOB_CAL_DECLINE,
-            JOB_CAL_MARK_ABSENT, JOB_EMAIL, JOB_REMINDER, JOB_STRIPE_CHARGE, JOB_STRIPE_REFUND,
-            RefundJob, ReminderJob,
+            self, AbsentJob, CalJob, ChargeJob, InvoiceJob, JOB_CAL_CANCEL, JOB_CAL_CONFIRM,
+            JOB_CAL_DECLINE, JOB_CAL_MARK_ABSENT, JOB_EMAIL, JOB_REMINDER, JOB_STRIPE_CHARGE,
+            JOB_STRIPE_INVOICE, JOB_STRIPE_REFUND, JOB_STRIPE_REFUNDS, RefundJob, RefundsJob,
+            ReminderJob,
         },
         reports::{self, JOB_REPORT_REMINDER, ReportReminderJob},
         reviews::{self, JOB_REVIEW_INVITE, ReviewInviteJob},
@@ -218,6 +219,53 @@ impl Worker {
                         .map_err(JobError::retry)?;
                 }
                 Ok(())
+            }
+            JOB_STRIPE_REFUNDS => {
+                let job: RefundsJob = parse(payload)?;
+                let refunds = self
+                    .services
+                    .stripe
+                    .list_refunds(&job.payment_intent)
+                    .await
+                    .map_err(JobError::from)?;
+                let mut in_flight = 0;
+                for refund in &refunds {
+                    match refund.status.as_deref() {
+                        Some("succeeded") => {
+                            earnings::record_refund(&self.services, job.booking_id, refund)
+                                .await
+                                .map_err(JobError::retry)?;
+                        }
+                        // Not final yet: ask again later.
+                        Some("pending" | "requires_action") => in_flight += 1,
+                        // Failed or cancelled: no money moved.
+                        _ => {}
+                    }
+                }
+                if in_flight > 0 {
+                    return Err(JobError::Retry(format!(
+                        "{in_flight} refund(s) still pending at Stripe"
+                    )));
+                }
+                Ok(())
+            }
+            JOB_STRIPE_INVOICE => {
+                let job: InvoiceJob = parse(payload)?;
+                let url = self
+                    .services
+                    .stripe
+                    .retrieve_invoice_url(&job.checkout_session)
+                    .await
+                    .map_err(JobError::from)?;
+                match url {
+                    Some(url) if url.starts_with("https://") => {
+                        bookings::set_invoice_url(&self.services.pool, job.booking_id, &url)
+                            .await
+                            .map_err(JobError::retry)
+                    }
+                    // Stripe finalises the invoice a moment after the payment.
+                    _ => Err(JobError::Retry("no invoice on the session yet".to_owned())),
+                }
             }
             JOB_PASSWORD_RESET => {
                 let job: PasswordResetJob = parse(payload)?;

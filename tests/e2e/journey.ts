@@ -56,9 +56,16 @@ export interface Customer {
   focus: string;
 }
 
-/** Books `slug`'s next slot as `customer`, fills in the details with a resume, pays, and
- *  waits for the confirmed thank-you page. Returns our booking id. */
-export async function bookAndPay(page: Page, slug: string, customer: Customer, hostEmail: string): Promise<string> {
+/** Books `slug`'s next slot as `customer`, fills in the details with a resume, pays (with
+ *  `promotionCode` if given), and waits for the confirmed thank-you page. Returns our
+ *  booking id. */
+export async function bookAndPay(
+  page: Page,
+  slug: string,
+  customer: Customer,
+  hostEmail: string,
+  promotionCode?: string,
+): Promise<string> {
   await installCalEmbed(page, { hostEmail });
   await page.goto(`/interviewers/${slug}/book`);
   const booker = page.frameLocator('iframe[title="Book a call"]');
@@ -76,6 +83,7 @@ export async function bookAndPay(page: Page, slug: string, customer: Customer, h
   await main.getByLabel("What do you want to be interviewed on?").fill(customer.focus);
   await main.getByLabel(/Your resume/).setInputFiles({ name: "cv.pdf", mimeType: "application/pdf", buffer: pdf() });
   await main.getByRole("button", { name: /Continue to payment/ }).click();
+  if (promotionCode) await page.getByLabel("Promotion code").fill(promotionCode);
   await page.getByRole("button", { name: "Pay" }).click();
   await expect(page.locator("[data-payment]")).toHaveAttribute("data-payment", "confirmed", { timeout: 15_000 });
   return bookingId;

@@ -144,3 +144,40 @@ test("after paying, the customer's booking page shows it, moves it and cancels i
       .toBe(1);
   });
 });
+
+test("a promotion code: the customer pays less, or nothing, and their booking page says so", async ({ page }) => {
+  test.setTimeout(120_000);
+  const customer = (name: string) => ({
+    name,
+    email: uniqueAddress("customer"),
+    background: "Frontend engineer, React and TypeScript.",
+    focus: "A frontend system design round.",
+  });
+
+  await test.step("25% off: $135 of $180 paid, the receipt linked", async () => {
+    const bookingId = await bookAndPay(page, SLUG, customer("Noor Customer"), uniqueAddress("host"), "FRIEND25");
+    await expect(page.getByRole("main")).toContainText("We have your payment of $135.");
+    await page.goto(`/bookings/${bookingId}`);
+    await expect(page.getByTestId("paid")).toContainText("Paid $135 on");
+    await expect(page.getByTestId("paid")).toContainText("with $45 off from your promotion code");
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return page.getByTestId("receipt").count();
+        },
+        { timeout: 20_000, message: "the receipt is linked once the charge's job ran" },
+      )
+      .toBe(1);
+    await expect(page.getByTestId("cancel-terms")).toContainText("full refund of $135");
+  });
+
+  await test.step("100% off: booked with nothing charged, and nothing to refund", async () => {
+    const bookingId = await bookAndPay(page, SLUG, customer("Ola Customer"), uniqueAddress("host"), "FULLRIDE");
+    await expect(page.getByRole("main")).toContainText("Your promotion code covered the full price.");
+    await page.goto(`/bookings/${bookingId}`);
+    await expect(page.getByTestId("paid")).toContainText("nothing was charged");
+    await expect(page.getByTestId("receipt")).toHaveCount(0);
+    await expectNoAxeViolations(page, "booking page, free booking");
+  });
+});

@@ -110,7 +110,12 @@ async fn stripe_create(
         "payment_status": "unpaid",
         "payment_intent": null,
         "client_reference_id": form.get("client_reference_id"),
+        "amount_subtotal": form.get("line_items[0][price_data][unit_amount]").and_then(|a| a.parse::<i64>().ok()),
         "amount_total": form.get("line_items[0][price_data][unit_amount]").and_then(|a| a.parse::<i64>().ok()),
+        "total_details": {"amount_discount": 0, "amount_shipping": 0, "amount_tax": 0},
+        "allow_promotion_codes": form.get("allow_promotion_codes").map(|v| v == "true"),
+        "invoice_creation": {"enabled": form.get("invoice_creation[enabled]").is_some_and(|v| v == "true")},
+        "invoice": null,
         "currency": form.get("line_items[0][price_data][currency]"),
         "customer_email": form.get("customer_email"),
         "metadata": { "booking_id": form.get("metadata[booking_id]") },
@@ -120,12 +125,29 @@ async fn stripe_create(
     Json(session).into_response()
 }
 
+/// `GET /v1/checkout/sessions/{id}`; with `expand[]=invoice`, the invoice Checkout made
+/// (sessions created with `invoice_creation[enabled]`, once paid) as an object, as Stripe
+/// expands it; its id otherwise.
 async fn stripe_get(
     State(state): State<Arc<Mutex<StripeState>>>,
     Path(id): Path<String>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
 ) -> Response {
+    let expand_invoice = query
+        .unwrap_or_default()
+        .replace("%5B%5D", "[]")
+        .split('&')
+        .any(|p| p == "expand[]=invoice");
     match state.lock().unwrap().sessions.get(&id) {
-        Some(session) => Json(session.clone()).into_response(),
+        Some(session) => {
+            let mut session = session.clone();
+            if expand_invoice && session["invoice"].is_string() {
+                let invoice = session["invoice"].as_str().unwrap_or_default().to_owned();
+                session["invoice"] = json!({"id": invoice, "object": "invoice", "status": "paid",
+                    "hosted_invoice_url": format!("https://invoice.stripe.com/i/acct_test/{invoice}")});
+            }
+            Json(session).into_response()
+        }
         None => (
             StatusCode::NOT_FOUND,
             Json(json!({"error": {"message": "no such session"}})),
@@ -186,6 +208,29 @@ async fn stripe_refund(
     }
     s.refunds.push(form.clone());
     Json(refund_object(s.refunds.len(), &form, &s)).into_response()
+}
+
+/// `GET /v1/refunds?payment_intent=…`: the payment's refunds, newest first, in a list.
+async fn stripe_list_refunds(
+    State(state): State<Arc<Mutex<StripeState>>>,
+    headers: HeaderMap,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> Response {
+    if !authorised(&headers) {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    let query = parse_form(&query.unwrap_or_default());
+    let s = state.lock().unwrap();
+    let mut data: Vec<Value> = s
+        .refunds
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.get("payment_intent") == query.get("payment_intent"))
+        .map(|(i, r)| refund_object(i + 1, r, &s))
+        .collect();
+    data.reverse();
+    Json(json!({"object": "list", "url": "/v1/refunds", "has_more": false, "data": data}))
+        .into_response()
 }
 
 /// A Refund as Stripe answers it: the amount asked for, in the currency of the session whose
@@ -273,7 +318,7 @@ impl FakeStripe {
             .route("/v1/checkout/sessions", post(stripe_create))
             .route("/v1/checkout/sessions/{id}", get(stripe_get))
             .route("/v1/checkout/sessions/{id}/expire", post(stripe_expire))
-            .route("/v1/refunds", post(stripe_refund))
+            .route("/v1/refunds", post(stripe_refund).get(stripe_list_refunds))
             .route("/v1/payment_intents/{id}", get(stripe_payment_intent))
             .with_state(state.clone());
         Self {
@@ -289,7 +334,69 @@ impl FakeStripe {
         session["status"] = json!("complete");
         session["payment_status"] = json!("paid");
         session["payment_intent"] = json!(format!("pi_for_{session_id}"));
+        if session["invoice_creation"]["enabled"] == json!(true) {
+            session["invoice"] = json!(format!("in_for_{session_id}"));
+        }
         session.clone()
+    }
+
+    /// The customer pays with a promotion code taking `percent_off` off. As Stripe: only on a
+    /// session that allows codes; the discount comes off the total; with nothing left to pay
+    /// the session completes as `no_payment_required` with no PaymentIntent.
+    pub fn pay_with_code(&self, session_id: &str, percent_off: i64) -> Value {
+        let mut s = self.state.lock().unwrap();
+        let session = s.sessions.get_mut(session_id).expect("known session");
+        assert_eq!(
+            session["allow_promotion_codes"],
+            json!(true),
+            "Checkout shows no promotion code field on this session"
+        );
+        let subtotal = session["amount_subtotal"].as_i64().unwrap();
+        let discount = subtotal * percent_off / 100;
+        session["amount_total"] = json!(subtotal - discount);
+        session["total_details"]["amount_discount"] = json!(discount);
+        session["status"] = json!("complete");
+        if subtotal == discount {
+            session["payment_status"] = json!("no_payment_required");
+            session["payment_intent"] = json!(null);
+        } else {
+            session["payment_status"] = json!("paid");
+            session["payment_intent"] = json!(format!("pi_for_{session_id}"));
+            if session["invoice_creation"]["enabled"] == json!(true) {
+                session["invoice"] = json!(format!("in_for_{session_id}"));
+            }
+        }
+        session.clone()
+    }
+
+    /// A refund made in Stripe's dashboard (not by the app): the Charge that Stripe's
+    /// `charge.refunded` event then carries.
+    pub fn dashboard_refund(&self, payment_intent: &str, amount_minor: i64) -> Value {
+        let mut s = self.state.lock().unwrap();
+        let form: HashMap<String, String> = [
+            ("payment_intent", payment_intent.to_owned()),
+            ("amount", amount_minor.to_string()),
+            ("idempotency_key", String::new()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+        s.refunds.push(form);
+        let session = s
+            .sessions
+            .values()
+            .find(|session| session["payment_intent"] == payment_intent)
+            .expect("a paid session");
+        let amount = session["amount_total"].as_i64().unwrap_or(0);
+        let refunded: i64 = s
+            .refunds
+            .iter()
+            .filter(|r| r["payment_intent"] == payment_intent)
+            .filter_map(|r| r["amount"].parse::<i64>().ok())
+            .sum();
+        json!({"id": format!("ch_for_{payment_intent}"), "object": "charge",
+               "payment_intent": payment_intent, "amount": amount,
+               "amount_refunded": refunded, "refunded": refunded >= amount})
     }
 
     pub fn session(&self, id: &str) -> Value {

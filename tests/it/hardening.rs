@@ -109,7 +109,8 @@ async fn a_new_link_or_a_new_password_ends_the_earlier_links(pool: PgPool) {
     assert_eq!(status(third).await, StatusCode::NOT_FOUND);
 }
 
-/// 3: a payment counts only for a session the booking opened, at its amount and currency.
+/// 3: a payment counts only for a session the booking opened, at its amount (less any
+/// promotion code's discount: `promotions.rs`) and currency.
 #[sqlx::test]
 async fn a_payment_the_booking_did_not_ask_for_is_refunded_not_accepted(pool: PgPool) {
     let world = World::new(pool).await;
@@ -160,7 +161,7 @@ async fn a_payment_the_booking_did_not_ask_for_is_refunded_not_accepted(pool: Pg
             ),
             (
                 session_id.clone(),
-                "the amount paid is not the session's".to_owned()
+                "the amount paid is not the session's price less its discount".to_owned()
             ),
         ]
     );

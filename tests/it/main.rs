@@ -17,6 +17,7 @@ mod outcomes;
 mod overview;
 mod page_cache;
 mod personas;
+mod promotions;
 mod properties;
 mod public_site;
 mod query_counts;

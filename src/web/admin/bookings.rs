@@ -159,7 +159,11 @@ struct BookingDetail {
     when_customer: String,
     starts_at: String,
     interviewer_name: String,
+    /// What was paid (after any promotion code); the price while unpaid.
     price: String,
+    /// What a promotion code took off, if one did.
+    discount: Option<String>,
+    list_price: String,
     customer_name: Option<String>,
     customer_email: Option<String>,
     customer_time_zone: Option<String>,
@@ -234,7 +238,9 @@ fn detail(booking: &BookingView, admin: &Admin) -> BookingDetail {
         ),
         starts_at: when::rfc3339(booking.starts_at),
         interviewer_name: booking.interviewer_name.clone(),
-        price: booking.price.to_string(),
+        price: booking.amount_paid().to_string(),
+        discount: booking.discount().map(|d| d.to_string()),
+        list_price: booking.price.to_string(),
         customer_name: booking.customer_name.clone(),
         customer_email: booking.customer_email.clone(),
         customer_time_zone: booking.customer_time_zone.clone(),

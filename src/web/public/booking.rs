@@ -241,6 +241,8 @@ pub(super) struct BookingSummary {
     when_utc: String,
     price: String,
     currency: String,
+    /// Paid with a promotion code that covered the whole price.
+    free: bool,
     hold_expires_at: String,
     /// The hold's end as a time of day in UTC (the text before ts/local-time.ts localises it).
     hold_expires_utc: String,
@@ -255,7 +257,8 @@ pub(super) struct BookingSummary {
 }
 
 pub(super) fn summary(booking: &BookingView) -> BookingSummary {
-    let (price_text, currency) = price(booking.price);
+    // Once paid, what was paid (a promotion code may have lowered it).
+    let (price_text, currency) = price(booking.amount_paid());
     BookingSummary {
         public_id: booking.public_id.clone(),
         status: booking.status.as_db(),
@@ -264,6 +267,7 @@ pub(super) fn summary(booking: &BookingView) -> BookingSummary {
         when_utc: when::format_in_zone(booking.starts_at, None),
         price: price_text,
         currency,
+        free: booking.paid.is_some_and(|paid| paid.minor == 0),
         hold_expires_at: when::rfc3339(booking.hold_expires_at),
         hold_expires_utc: when::format_time_in_zone(booking.hold_expires_at, None),
         customer_email: booking.customer_email.as_deref().map(email::masked),

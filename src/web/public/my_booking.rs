@@ -143,7 +143,13 @@ fn choices_view(booking: &BookingView, choices: CustomerChoices) -> ChoicesView 
 #[derive(Serialize)]
 struct PaymentView {
     paid_on: Option<String>,
+    /// What a promotion code took off, if one did.
+    discount: Option<String>,
+    /// A promotion code covered the whole price: nothing was charged.
+    free: bool,
     receipt_url: Option<String>,
+    /// The invoice Checkout made, when invoices are on.
+    invoice_url: Option<String>,
     /// What is or was refunded, once decided.
     refund: Option<String>,
     refunded_on: Option<String>,
@@ -386,7 +392,10 @@ async fn render_booking_page_with(
             .map(|choices| choices_view(booking, choices)),
         payment: PaymentView {
             paid_on: booking.paid_at.map(|at| day(at, zone)),
+            discount: booking.discount().map(|d| d.to_string()),
+            free: booking.paid.is_some_and(|paid| paid.minor == 0),
             receipt_url: booking.receipt_url.clone().filter(|_| paid_once),
+            invoice_url: booking.invoice_url.clone().filter(|_| paid_once),
             refund: booking
                 .refund
                 .filter(|m| m.minor > 0)

@@ -3,16 +3,23 @@
 // the way Stripe signs them (`Stripe-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">`).
 //
 //   POST /v1/checkout/sessions                create (form-encoded; Idempotency-Key replays)
-//   GET  /v1/checkout/sessions/:id            retrieve
+//   GET  /v1/checkout/sessions/:id            retrieve; with expand[]=invoice the invoice
+//                                             Checkout made (invoice_creation[enabled])
 //   POST /v1/checkout/sessions/:id/expire     expire (only while open) -> checkout.session.expired
 //   POST /v1/refunds                          refund a payment intent -> charge.refunded
+//   GET  /v1/refunds?payment_intent=…         the payment's refunds, newest first
 //   GET  /v1/payment_intents/:id              a paid session's payment intent; with
 //                                             expand[]=latest_charge its charge (and receipt),
 //                                             with expand[]=latest_charge.balance_transaction
 //                                             also the charge's balance transaction (fee, net)
-//   GET  /pay/:id                             the hosted page: amount, email, "Pay" button
+//   GET  /pay/:id                             the hosted page: amount, email, a promotion
+//                                             code field when the session allows codes
+//                                             (allow_promotion_codes), "Pay" button
 //   POST /pay/:id                             pay: session complete + paid, signed
-//                                             checkout.session.completed, 303 to success_url
+//                                             checkout.session.completed, 303 to success_url.
+//                                             A code (PROMOTION_CODES) comes off the total;
+//                                             with nothing left to pay the session completes
+//                                             as no_payment_required, with no payment intent
 //   GET  /_test/sessions, /_test/calls, /_test/deliveries, /_test/refunds   what happened
 //
 // Events that follow an API call (expired, charge.refunded) go out after the answer, as with
@@ -37,12 +44,18 @@ interface Session {
   object: "checkout.session";
   url: string | null;
   status: "open" | "complete" | "expired";
-  payment_status: "paid" | "unpaid";
+  payment_status: "paid" | "unpaid" | "no_payment_required";
   payment_intent: string | null;
   client_reference_id: string | null;
   customer_email: string | null;
   amount_subtotal: number | null;
   amount_total: number | null;
+  total_details: { amount_discount: number; amount_shipping: number; amount_tax: number };
+  allow_promotion_codes: boolean | null;
+  invoice_creation: { enabled: boolean };
+  /** The invoice's id, once Checkout made one (invoice_creation, after payment). */
+  invoice: string | null;
+  tax_id_collection: { enabled: boolean };
   currency: string | null;
   mode: string | null;
   metadata: Record<string, string>;
@@ -78,6 +91,9 @@ interface Stored {
 }
 
 const now = () => Math.floor(Date.now() / 1000);
+
+/** The promotion codes the fake's account has, and the percentage each takes off. */
+export const PROMOTION_CODES: Record<string, number> = { FRIEND25: 25, FULLRIDE: 100 };
 
 function stripeError(res: ServerResponse, status: number, message: string, type = "invalid_request_error", param?: string) {
   sendJson(res, status, { error: { type, message, ...(param ? { param } : {}) } });
@@ -281,6 +297,11 @@ export async function startFakeStripe(options: FakeStripeOptions): Promise<{ clo
       customer_email: params.customer_email ?? null,
       amount_subtotal: unitAmount * quantity,
       amount_total: unitAmount * quantity,
+      total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
+      allow_promotion_codes: params.allow_promotion_codes === "true" ? true : null,
+      invoice_creation: { enabled: params["invoice_creation[enabled]"] === "true" },
+      invoice: null,
+      tax_id_collection: { enabled: params["tax_id_collection[enabled]"] === "true" },
       currency,
       mode: params.mode,
       metadata,
@@ -405,6 +426,7 @@ export async function startFakeStripe(options: FakeStripeOptions): Promise<{ clo
         <form method="post" action="/pay/${escapeHtml(s.id)}">
           <p><label for="email">Email</label><br><input id="email" name="email" type="email" value="${escapeHtml(s.customer_email ?? "")}" readonly></p>
           <p><label for="card">Card information</label><br><input id="card" name="card" value="4242 4242 4242 4242" readonly></p>
+          ${s.allow_promotion_codes ? `<p><label for="promotion_code">Promotion code</label><br><input id="promotion_code" name="promotion_code" autocomplete="off"></p>` : ""}
           <button type="submit">Pay</button>
         </form>
         ${submitText}
@@ -413,16 +435,35 @@ export async function startFakeStripe(options: FakeStripeOptions): Promise<{ clo
     );
   }
 
-  async function pay(res: ServerResponse, id: string): Promise<number> {
+  async function pay(res: ServerResponse, id: string, form: Record<string, string>): Promise<number> {
     const s = currentSession(id);
     if (!s || s.status !== "open") {
       hostedPage(res, id);
       return 410;
     }
+    const code = (form.promotion_code ?? "").trim().toUpperCase();
+    if (code && s.allow_promotion_codes) {
+      const percentOff = PROMOTION_CODES[code];
+      if (percentOff === undefined) {
+        hostedPage(res, id, "This code is invalid.");
+        return 400;
+      }
+      const subtotal = s.amount_subtotal ?? 0;
+      const discount = Math.round((subtotal * percentOff) / 100);
+      s.total_details.amount_discount = discount;
+      s.amount_total = subtotal - discount;
+    }
     s.status = "complete";
-    s.payment_status = "paid";
-    s.payment_intent = randomId("pi_test_");
     s.url = null;
+    if (s.amount_total === 0) {
+      // As Stripe: nothing to pay, no payment made.
+      s.payment_status = "no_payment_required";
+      s.payment_intent = null;
+    } else {
+      s.payment_status = "paid";
+      s.payment_intent = randomId("pi_test_");
+      if (s.invoice_creation.enabled) s.invoice = randomId("in_test_");
+    }
     // Fulfilment arrives by webhook; the redirect below may race it, as with real Stripe.
     await deliver("checkout.session.completed", publicSession(s), { awaitFirst: true });
     const location = (s.success_url ?? `${base}/`).replace("{CHECKOUT_SESSION_ID}", s.id);
@@ -448,7 +489,7 @@ export async function startFakeStripe(options: FakeStripeOptions): Promise<{ clo
     if (payMatch?.[1]) {
       if (method === "GET") return hostedPage(res, payMatch[1]);
       if (method === "POST") {
-        await pay(res, payMatch[1]);
+        await pay(res, payMatch[1], parseForm(body));
         return;
       }
     }
@@ -468,7 +509,11 @@ export async function startFakeStripe(options: FakeStripeOptions): Promise<{ clo
     } else if ((m = /^\/v1\/checkout\/sessions\/([^/]+)$/.exec(path)) && m[1] && method === "GET") {
       const s = currentSession(decodeURIComponent(m[1]));
       if (s) {
-        sendJson(res, 200, publicSession(s));
+        const expanded = url.searchParams.getAll("expand[]").includes("invoice") && s.invoice;
+        const invoice = expanded
+          ? { id: s.invoice, object: "invoice", status: "paid", hosted_invoice_url: `https://invoice.stripe.com/i/acct_test/${s.invoice}` }
+          : s.invoice;
+        sendJson(res, 200, { ...publicSession(s), invoice });
         record.status = 200;
       } else {
         record.status = stripeError(res, 404, `No such checkout.session: '${m[1]}'`, undefined, "session");
@@ -477,6 +522,10 @@ export async function startFakeStripe(options: FakeStripeOptions): Promise<{ clo
       record.status = expireSession(res, decodeURIComponent(m[1]));
     } else if (path === "/v1/refunds" && method === "POST") {
       record.status = createRefund(req, res, params);
+    } else if (path === "/v1/refunds" && method === "GET") {
+      const data = refunds.filter((r) => r.payment_intent === params.payment_intent).reverse();
+      sendJson(res, 200, { object: "list", url: "/v1/refunds", has_more: false, data });
+      record.status = 200;
     } else if ((m = /^\/v1\/payment_intents\/([^/]+)$/.exec(path)) && m[1] && method === "GET") {
       const id = decodeURIComponent(m[1]);
       const paid = [...sessions.values()].find((x) => x.payment_intent === id);
