@@ -196,6 +196,32 @@ test("an interviewer handles a booking made through the public flow", async ({ p
     await expectNoAxeViolations(page, "booking page with its review");
   });
 
+  await test.step("past the guarantee window: staff pay the member and record the payout", async () => {
+    travelInTime(bookingId, "15 days");
+    await page.goto("/admin/bookings");
+    await signOut(page);
+    await signIn(page, STAFF_EMAIL, STAFF_PASSWORD);
+    await page.getByRole("link", { name: "Payouts" }).click();
+    const form = page.getByTestId("payout-form").filter({ hasText: who.name });
+    await expect(form).toHaveCount(1);
+    await expect(page.getByTestId("monthly-chart").first()).toBeVisible();
+    await expectNoAxeViolations(page, "staff payouts page");
+    await keepScreenshot(page, testInfo, "admin-payouts");
+    // A reference is required: the message sits next to the field, and nothing is recorded.
+    await form.getByTestId("record-payout").click();
+    const again = page.getByTestId("payout-form").filter({ hasText: who.name });
+    await expect(again.locator(".field__error")).toContainText("reference");
+    await expect(page.getByTestId("payout").filter({ hasText: who.name })).toHaveCount(0);
+    const reference = `SEPA ${testInfo.project.name} ${bookingId.slice(0, 6)}`;
+    await again.getByLabel("Reference").fill(reference);
+    await again.getByTestId("record-payout").click();
+    await expect(page.getByTestId("flash-done")).toContainText("Payout recorded");
+    await expect(page.getByTestId("payout").filter({ hasText: reference })).toHaveCount(1);
+    await page.getByRole("link", { name: "Earnings" }).click();
+    const line = page.getByTestId("earnings-line").filter({ has: page.locator(`a[href="/admin/bookings/${bookingId}"]`) });
+    await expect(line.getByTestId("earnings-state")).toHaveText("Paid out");
+  });
+
   await test.step("the profile shows the rating and the review", async () => {
     await page.goto(`/interviewers/${who.slug}`);
     await expect(page.getByTestId("profile-rating")).toHaveText(/\d\.\d · \d+ reviews?/);

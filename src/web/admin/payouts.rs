@@ -72,6 +72,8 @@ struct MonthView {
 #[derive(Serialize)]
 struct ChartView {
     currency: String,
+    /// The tallest bar's amount: the chart's scale.
+    tallest: String,
     svg: String,
     months: Vec<MonthView>,
 }
@@ -330,8 +332,14 @@ fn charts(months: &[MonthMoney]) -> Vec<ChartView> {
             .position(|m| m.currency != currency)
             .map_or(months.len(), |n| start + n);
         let of_currency = &months[start..end];
+        let tallest = of_currency
+            .iter()
+            .flat_map(|m| [m.gross_minor, m.refunds_minor, m.members_minor])
+            .max()
+            .unwrap_or(0);
         charts.push(ChartView {
             currency: currency.code().to_owned(),
+            tallest: Money::new(tallest, currency).to_string(),
             svg: monthly_chart(of_currency, charts.len()),
             months: of_currency
                 .iter()
