@@ -149,6 +149,19 @@ impl StripeClient {
         Ok(response.json().await?)
     }
 
+    /// `GET {path}` (with its query), read as `T`.
+    async fn get<T: for<'de> Deserialize<'de>>(&self, path: &str) -> Result<T, CallError> {
+        let request = self
+            .http
+            .get(format!("{}{}", self.base, path))
+            .bearer_auth(self.key()?)
+            .header("Stripe-Version", API_VERSION);
+        Ok(error_for_status(request.send().await?)
+            .await?
+            .json()
+            .await?)
+    }
+
     pub async fn create_checkout_session(
         &self,
         new: &NewCheckoutSession,
@@ -203,19 +216,8 @@ impl StripeClient {
     }
 
     pub async fn retrieve_checkout_session(&self, id: &str) -> Result<CheckoutSession, CallError> {
-        let request = self
-            .http
-            .get(format!(
-                "{}/v1/checkout/sessions/{}",
-                self.base,
-                encode_path(id)
-            ))
-            .bearer_auth(self.key()?)
-            .header("Stripe-Version", API_VERSION);
-        Ok(error_for_status(request.send().await?)
-            .await?
-            .json()
-            .await?)
+        self.get(&format!("/v1/checkout/sessions/{}", encode_path(id)))
+            .await
     }
 
     /// The payment's latest charge (`GET /v1/payment_intents/{id}` with the charge and its
@@ -225,18 +227,11 @@ impl StripeClient {
         &self,
         payment_intent: &str,
     ) -> Result<Option<ChargeSummary>, CallError> {
-        let request = self
-            .http
-            .get(format!(
-                "{}/v1/payment_intents/{}?expand%5B%5D=latest_charge.balance_transaction",
-                self.base,
+        let intent: PaymentIntent = self
+            .get(&format!(
+                "/v1/payment_intents/{}?expand%5B%5D=latest_charge.balance_transaction",
                 encode_path(payment_intent)
             ))
-            .bearer_auth(self.key()?)
-            .header("Stripe-Version", API_VERSION);
-        let intent: PaymentIntent = error_for_status(request.send().await?)
-            .await?
-            .json()
             .await?;
         Ok(intent.latest_charge)
     }
@@ -247,18 +242,11 @@ impl StripeClient {
         &self,
         session_id: &str,
     ) -> Result<Option<String>, CallError> {
-        let request = self
-            .http
-            .get(format!(
-                "{}/v1/checkout/sessions/{}?expand%5B%5D=invoice",
-                self.base,
+        let session: SessionWithInvoice = self
+            .get(&format!(
+                "/v1/checkout/sessions/{}?expand%5B%5D=invoice",
                 encode_path(session_id)
             ))
-            .bearer_auth(self.key()?)
-            .header("Stripe-Version", API_VERSION);
-        let session: SessionWithInvoice = error_for_status(request.send().await?)
-            .await?
-            .json()
             .await?;
         Ok(session.invoice.and_then(|i| i.hosted_invoice_url))
     }
@@ -277,18 +265,11 @@ impl StripeClient {
     /// and those made in Stripe's dashboard. A payment has at most a handful, far fewer than
     /// the page of 100 asked for.
     pub async fn list_refunds(&self, payment_intent: &str) -> Result<Vec<Refund>, CallError> {
-        let request = self
-            .http
-            .get(format!(
-                "{}/v1/refunds?payment_intent={}&limit=100",
-                self.base,
+        let list: List<Refund> = self
+            .get(&format!(
+                "/v1/refunds?payment_intent={}&limit=100",
                 encode_path(payment_intent)
             ))
-            .bearer_auth(self.key()?)
-            .header("Stripe-Version", API_VERSION);
-        let list: List<Refund> = error_for_status(request.send().await?)
-            .await?
-            .json()
             .await?;
         Ok(list.data)
     }

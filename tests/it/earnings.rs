@@ -27,7 +27,7 @@ const PRICE: i64 = 15_000;
 const COOP_PERCENT: u32 = 20;
 
 /// `kind` -> sum of the booking's entries of that kind.
-async fn sums(world: &World, public_id: &str) -> serde_json::Value {
+pub async fn sums(world: &World, public_id: &str) -> serde_json::Value {
     sqlx::query_scalar(
         "select coalesce(json_object_agg(kind, total), '{}')
          from (select e.kind::text as kind, sum(e.amount_minor)::bigint as total
@@ -38,6 +38,14 @@ async fn sums(world: &World, public_id: &str) -> serde_json::Value {
     .fetch_one(&world.app.pool)
     .await
     .unwrap()
+}
+
+/// A CSV download's rows, split into fields (our test data has no quoted commas).
+fn csv_rows(csv: &str) -> Vec<Vec<&str>> {
+    csv.split("\r\n")
+        .filter(|r| !r.is_empty())
+        .map(|r| r.split(',').collect())
+        .collect()
 }
 
 async fn entry_count(world: &World) -> i64 {
@@ -305,11 +313,7 @@ async fn the_csv_has_the_documented_columns_and_the_page_s_numbers(pool: PgPool)
             .starts_with("attachment")
     );
     let csv = response.text().await.unwrap();
-    let rows: Vec<Vec<&str>> = csv
-        .split("\r\n")
-        .filter(|r| !r.is_empty())
-        .map(|r| r.split(',').collect())
-        .collect();
+    let rows = csv_rows(&csv);
     assert_eq!(
         rows[0],
         interview_service::web::admin::earnings::CSV_COLUMNS
@@ -566,11 +570,7 @@ async fn a_payout_moves_payable_lines_to_paid_out_and_a_later_refund_is_taken_fr
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let csv = response.text().await.unwrap();
-    let rows: Vec<Vec<&str>> = csv
-        .split("\r\n")
-        .filter(|r| !r.is_empty())
-        .map(|r| r.split(',').collect())
-        .collect();
+    let rows = csv_rows(&csv);
     assert_eq!(
         rows[0],
         interview_service::web::admin::payouts::PAYOUTS_CSV_COLUMNS

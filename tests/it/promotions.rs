@@ -10,6 +10,7 @@ use sqlx::PgPool;
 
 use crate::{
     booking_support::{World, stripe_event},
+    earnings::sums,
     fakes::fake_stripe_fee,
 };
 
@@ -22,20 +23,6 @@ async fn booking(world: &World, public_id: &str) -> Value {
         "select json_build_object('status', status, 'amount_paid', amount_paid_minor,
                                   'payment_intent', payment_intent_id, 'invoice_url', invoice_url)
          from booking where public_id = $1",
-    )
-    .bind(public_id)
-    .fetch_one(&world.app.pool)
-    .await
-    .unwrap()
-}
-
-/// `kind` -> sum of the booking's ledger entries of that kind.
-async fn ledger(world: &World, public_id: &str) -> Value {
-    sqlx::query_scalar(
-        "select coalesce(json_object_agg(kind, total), '{}')
-         from (select e.kind::text as kind, sum(e.amount_minor)::bigint as total
-               from ledger_entry e join booking b using (booking_id)
-               where b.public_id = $1 group by e.kind) s",
     )
     .bind(public_id)
     .fetch_one(&world.app.pool)
@@ -83,7 +70,7 @@ async fn a_promotion_code_lowers_what_is_paid_and_everything_after_counts_that(p
     );
     // The ledger has the charge as Stripe made it, and its fee on that amount.
     let fee = fake_stripe_fee(paid);
-    let entries = ledger(&world, &public_id).await;
+    let entries = sums(&world, &public_id).await;
     assert_eq!(entries["charge"], paid);
     assert_eq!(entries["stripe_fee"], -fee);
     assert_eq!(
@@ -133,7 +120,7 @@ async fn a_promotion_code_lowers_what_is_paid_and_everything_after_counts_that(p
     let refunds = world.stripe.refunds();
     assert_eq!(refunds.len(), 1);
     assert_eq!(refunds[0]["amount"], paid.to_string());
-    let entries = ledger(&world, &public_id).await;
+    let entries = sums(&world, &public_id).await;
     assert_eq!(entries["refund"], -paid);
     assert_eq!(entries["interviewer_share"], 0);
 }
@@ -150,7 +137,7 @@ async fn a_100_percent_code_books_with_no_payment(pool: PgPool) {
         json!({"status": "paid", "amount_paid": 0, "payment_intent": null, "invoice_url": null})
     );
     assert_eq!(world.cal.confirmed(), ["uid-code-100"]);
-    assert_eq!(ledger(&world, &public_id).await, json!({}));
+    assert_eq!(sums(&world, &public_id).await, json!({}));
     let stripe_jobs: i64 = sqlx::query_scalar("select count(*) from job where kind like 'stripe%'")
         .fetch_one(&world.app.pool)
         .await
@@ -261,12 +248,12 @@ async fn refunds_made_in_stripe_s_dashboard_reach_the_ledger(pool: PgPool) {
     let event = stripe_event("evt_refund_1", "charge.refunded", charge);
     assert_eq!(world.post_stripe_event(&event).await, StatusCode::OK);
     world.drain_jobs().await;
-    assert_eq!(ledger(&world, &public_id).await["refund"], -5_000);
+    assert_eq!(sums(&world, &public_id).await["refund"], -5_000);
     assert_eq!(world.status(&public_id).await, "paid");
     // Delivered again: nothing new.
     assert_eq!(world.post_stripe_event(&event).await, StatusCode::OK);
     world.drain_jobs().await;
-    assert_eq!(ledger(&world, &public_id).await["refund"], -5_000);
+    assert_eq!(sums(&world, &public_id).await["refund"], -5_000);
 
     // The rest: refunded in full, Stripe keeps its fee, the co-op bears it.
     let charge = world
@@ -277,7 +264,7 @@ async fn refunds_made_in_stripe_s_dashboard_reach_the_ledger(pool: PgPool) {
     world.drain_jobs().await;
     assert_eq!(world.status(&public_id).await, "refunded");
     assert_eq!(
-        ledger(&world, &public_id).await,
+        sums(&world, &public_id).await,
         json!({"charge": PRICE, "stripe_fee": -fee, "refund": -PRICE,
                "coop_share": -fee, "interviewer_share": 0})
     );
