@@ -55,6 +55,10 @@ export async function keepScreenshot(page: Page, testInfo: TestInfo, name: strin
   // caret "initial": hiding the caret makes Playwright leave style="" on every input, which
   // htmx would later re-insert from its history snapshot and the CSP would refuse.
   const body = await page.screenshot({ fullPage: true, caret: "initial" });
+  // A full-page shot stretches the emulated viewport and puts it back; setting it again
+  // makes Chromium lay frames out (and hit-test them) for the real size before the next tap.
+  const viewport = page.viewportSize();
+  if (viewport) await page.setViewportSize(viewport);
   await page.evaluate(() => document.querySelectorAll('[style=""]').forEach((el) => el.removeAttribute("style")));
   await testInfo.attach(`${name}-${testInfo.project.name}`, { body, contentType: "image/png" });
 }

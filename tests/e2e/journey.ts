@@ -36,15 +36,25 @@ export function pdf(): Buffer {
 /** Opens `time`'s details form in the embed's booker (cal.com's page in the iframe). The tap
  *  is repeated while the form does not come, as a person would tap again: seen in CI, a
  *  click into the frame on an emulated phone, right after a full-page screenshot, reported
- *  done while the booker never received it. */
+ *  done while the booker never received it, every time for 15 s. So the retries go through
+ *  the other input paths too: a touch tap (phones), then the click event itself, which
+ *  reaches the button whatever the emulated viewport's hit-testing thinks. */
 export async function openSlot(page: Page, time: string): Promise<void> {
   const booker = page.frameLocator('iframe[title="Book a call"]');
   // Once the calendar is up, the loading line above it goes and the frame moves: a click
   // aimed before that lands beside the button.
   await expect(page.locator(".calendar-frame--ready")).toBeVisible();
   const name = booker.getByLabel("Your name");
+  const slot = booker.getByRole("button", { name: time });
+  const hasTouch = (await page.evaluate(() => navigator.maxTouchPoints)) > 0;
+  let attempt = 0;
   await expect(async () => {
-    if (!(await name.isVisible())) await booker.getByRole("button", { name: time }).click({ timeout: 2_000 });
+    if (!(await name.isVisible())) {
+      attempt += 1;
+      if (attempt === 1) await slot.click({ timeout: 2_000 });
+      else if (attempt === 2 && hasTouch) await slot.tap({ timeout: 2_000 });
+      else await slot.dispatchEvent("click");
+    }
     await expect(name).toBeVisible({ timeout: 2_000 });
   }).toPass({ timeout: 15_000 });
 }

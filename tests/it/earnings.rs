@@ -620,3 +620,77 @@ async fn two_staff_recording_the_same_balance_at_once_record_one_payout(pool: Pg
     assert_eq!(statuses, [StatusCode::SEE_OTHER, StatusCode::CONFLICT]);
     assert_eq!(count(&world, "payout").await, 1);
 }
+
+/// Over several bookings with different histories (paid; refunded in part from Stripe's
+/// dashboard; refunded in full by the app; paid with a promotion code), each booking's money
+/// entries add up to what Stripe holds for it (its charge's balance transaction's net, less
+/// the refunds Stripe lists for the payment), and its shares add up to that money.
+#[sqlx::test]
+async fn every_booking_s_entries_sum_to_what_stripe_reported(pool: PgPool) {
+    let world = World::new(pool).await;
+    let Admins { staff, .. } = world.admins().await;
+    let mut bookings = Vec::new();
+    for (n, percent_off) in [0, 0, 0, 40].into_iter().enumerate() {
+        let (public_id, session_id) = world.book_and_checkout(&format!("uid-every-{n}")).await;
+        let session = if percent_off == 0 {
+            world.stripe.pay(&session_id)
+        } else {
+            world.stripe.pay_with_code(&session_id, percent_off)
+        };
+        let event = crate::booking_support::stripe_event(
+            &format!("evt_every_{n}"),
+            "checkout.session.completed",
+            session,
+        );
+        assert_eq!(world.post_stripe_event(&event).await, StatusCode::OK);
+        bookings.push(public_id);
+    }
+    world.drain_jobs().await;
+    // The second: 30.00 back from Stripe's dashboard. The third: refunded in full by staff.
+    let charge = world
+        .stripe
+        .dashboard_refund(&payment_intent_of(&world, &bookings[1]).await, 3_000);
+    let event = crate::booking_support::stripe_event("evt_every_refund", "charge.refunded", charge);
+    assert_eq!(world.post_stripe_event(&event).await, StatusCode::OK);
+    let refunded = Admins::post(
+        &world.app,
+        &staff,
+        &format!("/admin/bookings/{}/refund", bookings[2]),
+        &[("reason", "Goodwill")],
+    )
+    .await;
+    assert_eq!(refunded.status(), StatusCode::SEE_OTHER);
+    world.drain_jobs().await;
+
+    let stripe = &world.app.state.services.stripe;
+    for public_id in &bookings {
+        let payment_intent = payment_intent_of(&world, public_id).await;
+        let charge = stripe
+            .retrieve_charge_of(&payment_intent)
+            .await
+            .unwrap()
+            .unwrap();
+        let refunds: i64 = stripe
+            .list_refunds(&payment_intent)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.amount)
+            .sum();
+        let held_at_stripe = charge.balance_transaction.unwrap().net - refunds;
+        let entries = sums(&world, public_id).await;
+        let of = |kind: &str| entries[kind].as_i64().unwrap_or(0);
+        assert_eq!(
+            of("charge") + of("stripe_fee") + of("refund"),
+            held_at_stripe,
+            "{public_id}: {entries}"
+        );
+        assert_eq!(
+            of("coop_share") + of("interviewer_share"),
+            held_at_stripe,
+            "{public_id}: {entries}"
+        );
+    }
+    assert_eq!(sums(&world, &bookings[1]).await["refund"], -3_000);
+    assert_eq!(sums(&world, &bookings[2]).await["refund"], -PRICE);
+}
