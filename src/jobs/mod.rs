@@ -211,9 +211,32 @@ impl Worker {
                     .map_err(JobError::from)?;
                 // The booking's own payment (not a stray one, which never entered the ledger).
                 if job.marks_booking_refunded {
-                    earnings::record_refund(&self.services, job.booking_id, &refund)
+                    if refund.status.as_deref() == Some("succeeded") {
+                        earnings::record_refund(&self.services, job.booking_id, &refund)
+                            .await
+                            .map_err(JobError::retry)?;
+                    } else {
+                        // Not final yet (some payment methods take days): the money enters
+                        // the ledger once Stripe says it moved, which the refunds job asks.
+                        let follow_up = RefundsJob {
+                            booking_id: job.booking_id,
+                            payment_intent: job.payment_intent.clone(),
+                        };
+                        let mut conn = self
+                            .services
+                            .pool
+                            .acquire()
+                            .await
+                            .map_err(JobError::retry)?;
+                        jobs::enqueue(
+                            &mut conn,
+                            JOB_STRIPE_REFUNDS,
+                            &format!("stripe_refunds:{}:{}", job.payment_intent, refund.id),
+                            &follow_up,
+                        )
                         .await
                         .map_err(JobError::retry)?;
+                    }
                     lifecycle::mark_refunded(&self.services, job.booking_id)
                         .await
                         .map_err(JobError::retry)?;
@@ -238,8 +261,14 @@ impl Worker {
                         }
                         // Not final yet: ask again later.
                         Some("pending" | "requires_action") => in_flight += 1,
-                        // Failed or cancelled: no money moved.
-                        _ => {}
+                        // Failed or cancelled: no money moved, though the customer may have
+                        // been told it is on its way.
+                        status => tracing::error!(
+                            booking.id = job.booking_id,
+                            refund.id = %refund.id,
+                            status = status.unwrap_or("unknown"),
+                            "ALERT: a refund did not go through; nothing was recorded for it"
+                        ),
                     }
                 }
                 if in_flight > 0 {

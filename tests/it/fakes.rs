@@ -42,6 +42,8 @@ pub struct StripeState {
     /// Every session-creation request that reached the fake: (idempotency key, form).
     pub create_requests: Vec<(String, HashMap<String, String>)>,
     pub refunds: Vec<HashMap<String, String>>,
+    /// The status new refunds get (Stripe: `succeeded` for cards, `pending` for some methods).
+    pub refund_status: Option<String>,
     pub expired: Vec<String>,
     pub fail_creates: u32,
     /// While set, session creation hangs (as a slow Stripe would) until it is cleared.
@@ -195,6 +197,9 @@ async fn stripe_refund(
             .into(),
     );
     let mut s = state.lock().unwrap();
+    if let Some(status) = s.refund_status.clone() {
+        form.insert("status".into(), status);
+    }
     // As Stripe: a request repeated with the same Idempotency-Key gets the first answer and
     // makes no second refund.
     let key = form["idempotency_key"].clone();
@@ -245,7 +250,8 @@ fn refund_object(number: usize, form: &HashMap<String, String>, s: &StripeState)
         .unwrap_or("usd")
         .to_owned();
     let amount: i64 = form.get("amount").and_then(|a| a.parse().ok()).unwrap_or(0);
-    json!({"id": format!("re_{number}"), "object": "refund", "status": "succeeded",
+    let status = form.get("status").map_or("succeeded", String::as_str);
+    json!({"id": format!("re_{number}"), "object": "refund", "status": status,
            "amount": amount, "currency": currency,
            "payment_intent": form.get("payment_intent"), "balance_transaction": format!("txn_re_{number}")})
 }
@@ -443,6 +449,20 @@ impl FakeStripe {
             .last()
             .cloned()
             .expect("a session was requested")
+    }
+
+    /// New refunds are `pending` until [`Self::settle_refunds`].
+    pub fn make_refunds_pending(&self) {
+        self.state.lock().unwrap().refund_status = Some("pending".to_owned());
+    }
+
+    /// Every refund reaches its final `status` (`succeeded`, `failed`).
+    pub fn settle_refunds(&self, status: &str) {
+        let mut s = self.state.lock().unwrap();
+        s.refund_status = None;
+        for refund in &mut s.refunds {
+            refund.insert("status".to_owned(), status.to_owned());
+        }
     }
 
     pub fn refunds(&self) -> Vec<HashMap<String, String>> {

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use sqlx::PgPool;
 
 use crate::{
-    booking_support::{World, stripe_event},
+    booking_support::{Admins, World, stripe_event},
     earnings::sums,
     fakes::fake_stripe_fee,
 };
@@ -267,5 +267,66 @@ async fn refunds_made_in_stripe_s_dashboard_reach_the_ledger(pool: PgPool) {
         sums(&world, &public_id).await,
         json!({"charge": PRICE, "stripe_fee": -fee, "refund": -PRICE,
                "coop_share": -fee, "interviewer_share": 0})
+    );
+}
+
+#[sqlx::test]
+async fn a_pending_refund_enters_the_ledger_once_it_succeeds(pool: PgPool) {
+    let world = World::new(pool).await;
+    let Admins { staff, .. } = world.admins().await;
+    let (public_id, session_id) = world.book_and_checkout("uid-refund-pending").await;
+    world.pay(&session_id).await;
+    world.drain_jobs().await;
+    world.stripe.make_refunds_pending();
+    let refunded = Admins::post(
+        &world.app,
+        &staff,
+        &format!("/admin/bookings/{public_id}/refund"),
+        &[("reason", "Goodwill")],
+    )
+    .await;
+    assert_eq!(refunded.status(), StatusCode::SEE_OTHER);
+    world.drain_jobs().await;
+    // Asked for and under way: the customer is told, the ledger waits for the money to move.
+    assert_eq!(world.status(&public_id).await, "refunded");
+    assert_eq!(sums(&world, &public_id).await.get("refund"), None);
+
+    world.stripe.settle_refunds("succeeded");
+    world.make_jobs_due().await;
+    world.drain_jobs().await;
+    assert_eq!(sums(&world, &public_id).await["refund"], -PRICE);
+    assert_eq!(sums(&world, &public_id).await["interviewer_share"], 0);
+}
+
+#[sqlx::test]
+async fn a_refund_that_fails_never_enters_the_ledger(pool: PgPool) {
+    let world = World::new(pool).await;
+    let Admins { staff, .. } = world.admins().await;
+    let (public_id, session_id) = world.book_and_checkout("uid-refund-fails").await;
+    world.pay(&session_id).await;
+    world.drain_jobs().await;
+    world.stripe.make_refunds_pending();
+    let refunded = Admins::post(
+        &world.app,
+        &staff,
+        &format!("/admin/bookings/{public_id}/refund"),
+        &[("reason", "Goodwill")],
+    )
+    .await;
+    assert_eq!(refunded.status(), StatusCode::SEE_OTHER);
+    world.drain_jobs().await;
+    world.stripe.settle_refunds("failed");
+    world.make_jobs_due().await;
+    world.drain_jobs().await;
+    assert_eq!(sums(&world, &public_id).await.get("refund"), None);
+    let waiting: i64 = sqlx::query_scalar(
+        "select count(*) from job where kind = 'stripe_refunds' and done_at is null",
+    )
+    .fetch_one(&world.app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        waiting, 0,
+        "a failed refund is final: nothing is asked again"
     );
 }
