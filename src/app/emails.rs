@@ -109,7 +109,7 @@ fn context<'a>(services: &'a Services, booking: &'a BookingView) -> EmailContext
         guarantee_claim_days: services.config.booking.guarantee_claim_days,
         price: booking.amount_paid().to_string(),
         discount: booking.discount().map(|d| d.to_string()),
-        free: booking.paid.is_some_and(|paid| paid.minor == 0),
+        free: booking.is_free(),
         refund_window_hours: services.config.booking.refund_window_hours,
         background: booking.background.as_deref().unwrap_or(""),
         interview_focus: booking.interview_focus.as_deref().unwrap_or(""),

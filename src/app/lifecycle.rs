@@ -127,6 +127,24 @@ pub enum PaidOutcome {
     UnknownBooking,
 }
 
+/// Queues the `stripe_refunds` job for the booking's payment: it records in the ledger each
+/// refund Stripe lists as succeeded. Once per `occasion` (what prompted it: an amount
+/// refunded so far, a refund still pending).
+pub async fn queue_refunds_check(
+    conn: &mut PgConnection,
+    booking_id: i64,
+    payment_intent: &str,
+    occasion: &str,
+) -> sqlx::Result<()> {
+    let job = RefundsJob {
+        booking_id,
+        payment_intent: payment_intent.to_owned(),
+    };
+    let key = format!("stripe_refunds:{payment_intent}:{occasion}");
+    jobs::enqueue(conn, JOB_STRIPE_REFUNDS, &key, &job).await?;
+    Ok(())
+}
+
 /// Queues a refund of `payment_intent`, once per payment whatever causes it.
 async fn queue_refund(
     conn: &mut PgConnection,
@@ -418,14 +436,22 @@ pub async fn mark_paid(
         services.work_queued();
         return Ok(PaidOutcome::NotOurPayment);
     }
+    // What this session took (checked above: its price less any promotion code, in the
+    // booking's currency).
+    let session_paid = Money::new(
+        session.amount_total.unwrap_or(booking.price.minor),
+        booking.price.currency,
+    );
     let outcome = if booking.status.can_become(BookingStatus::Paid) {
         bookings::transition(&mut tx, booking_id, &[booking.status], BookingStatus::Paid).await?;
-        // Checked above: the session's total, in the booking's currency.
-        let amount_paid = Money::new(
-            session.amount_total.unwrap_or(booking.price.minor),
-            booking.price.currency,
-        );
-        bookings::set_paid(&mut tx, booking_id, payment_intent, session_id, amount_paid).await?;
+        bookings::set_paid(
+            &mut tx,
+            booking_id,
+            payment_intent,
+            session_id,
+            session_paid,
+        )
+        .await?;
         bookings::close_checkout_session(&mut *tx, session_id).await?;
         let booking = bookings::view_by_id(&mut tx, booking_id)
             .await?
@@ -490,12 +516,7 @@ pub async fn mark_paid(
             status = booking.status.as_db(),
             "refunding a payment the booking cannot take"
         );
-        // That session's own total (a promotion code may have lowered it).
-        let amount = Money::new(
-            session.amount_total.unwrap_or(booking.price.minor),
-            booking.price.currency,
-        );
-        queue_refund(&mut tx, &booking, payment_intent, amount, false).await?;
+        queue_refund(&mut tx, &booking, payment_intent, session_paid, false).await?;
         PaidOutcome::Refunding
     };
     tx.commit().await?;

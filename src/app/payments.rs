@@ -1,12 +1,9 @@
 //! What Stripe's webhook events change. The web layer has verified the signature and parsed
 //! the event; this applies it through [`super::lifecycle`].
 
-use super::{
-    Services,
-    lifecycle::{self, JOB_STRIPE_REFUNDS, RefundsJob},
-};
+use super::{Services, lifecycle};
 use crate::{
-    db::{bookings, jobs},
+    db::bookings,
     integrations::stripe::{Charge, CheckoutSession, Event},
 };
 
@@ -94,17 +91,14 @@ pub async fn apply_stripe_event(
                 (Some(booking_id), Some(payment_intent)) => {
                     // Each refund (partial or full, ours or made in Stripe's dashboard) goes
                     // in the ledger: a job lists them, once per amount refunded so far.
-                    let mut conn = services.pool.acquire().await?;
-                    let key = format!(
-                        "stripe_refunds:{payment_intent}:{}",
-                        charge.amount_refunded.unwrap_or(0)
-                    );
-                    let job = RefundsJob {
+                    let refunded_so_far = charge.amount_refunded.unwrap_or(0).to_string();
+                    lifecycle::queue_refunds_check(
+                        &mut *services.pool.acquire().await?,
                         booking_id,
-                        payment_intent,
-                    };
-                    jobs::enqueue(&mut conn, JOB_STRIPE_REFUNDS, &key, &job).await?;
-                    drop(conn);
+                        &payment_intent,
+                        &refunded_so_far,
+                    )
+                    .await?;
                     services.work_queued();
                     if charge.refunded == Some(true) {
                         lifecycle::mark_refunded(services, booking_id).await?;

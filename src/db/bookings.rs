@@ -191,6 +191,11 @@ impl BookingView {
         self.paid.unwrap_or(self.price)
     }
 
+    /// Paid with a promotion code that covered the whole price: nothing was charged.
+    pub fn is_free(&self) -> bool {
+        self.paid.is_some_and(|paid| paid.minor == 0)
+    }
+
     /// How much a promotion code took off, once paid.
     pub fn discount(&self) -> Option<Money> {
         self.paid

@@ -218,21 +218,17 @@ impl Worker {
                     } else {
                         // Not final yet (some payment methods take days): the money enters
                         // the ledger once Stripe says it moved, which the refunds job asks.
-                        let follow_up = RefundsJob {
-                            booking_id: job.booking_id,
-                            payment_intent: job.payment_intent.clone(),
-                        };
                         let mut conn = self
                             .services
                             .pool
                             .acquire()
                             .await
                             .map_err(JobError::retry)?;
-                        jobs::enqueue(
+                        lifecycle::queue_refunds_check(
                             &mut conn,
-                            JOB_STRIPE_REFUNDS,
-                            &format!("stripe_refunds:{}:{}", job.payment_intent, refund.id),
-                            &follow_up,
+                            job.booking_id,
+                            &job.payment_intent,
+                            &refund.id,
                         )
                         .await
                         .map_err(JobError::retry)?;

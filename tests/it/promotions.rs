@@ -270,11 +270,11 @@ async fn refunds_made_in_stripe_s_dashboard_reach_the_ledger(pool: PgPool) {
     );
 }
 
-#[sqlx::test]
-async fn a_pending_refund_enters_the_ledger_once_it_succeeds(pool: PgPool) {
-    let world = World::new(pool).await;
+/// A paid booking that staff refund in full while Stripe answers refunds as `pending`; its
+/// jobs have run.
+async fn refunded_while_pending(world: &World, uid: &str) -> String {
     let Admins { staff, .. } = world.admins().await;
-    let (public_id, session_id) = world.book_and_checkout("uid-refund-pending").await;
+    let (public_id, session_id) = world.book_and_checkout(uid).await;
     world.pay(&session_id).await;
     world.drain_jobs().await;
     world.stripe.make_refunds_pending();
@@ -287,6 +287,13 @@ async fn a_pending_refund_enters_the_ledger_once_it_succeeds(pool: PgPool) {
     .await;
     assert_eq!(refunded.status(), StatusCode::SEE_OTHER);
     world.drain_jobs().await;
+    public_id
+}
+
+#[sqlx::test]
+async fn a_pending_refund_enters_the_ledger_once_it_succeeds(pool: PgPool) {
+    let world = World::new(pool).await;
+    let public_id = refunded_while_pending(&world, "uid-refund-pending").await;
     // Asked for and under way: the customer is told, the ledger waits for the money to move.
     assert_eq!(world.status(&public_id).await, "refunded");
     assert_eq!(sums(&world, &public_id).await.get("refund"), None);
@@ -301,20 +308,7 @@ async fn a_pending_refund_enters_the_ledger_once_it_succeeds(pool: PgPool) {
 #[sqlx::test]
 async fn a_refund_that_fails_never_enters_the_ledger(pool: PgPool) {
     let world = World::new(pool).await;
-    let Admins { staff, .. } = world.admins().await;
-    let (public_id, session_id) = world.book_and_checkout("uid-refund-fails").await;
-    world.pay(&session_id).await;
-    world.drain_jobs().await;
-    world.stripe.make_refunds_pending();
-    let refunded = Admins::post(
-        &world.app,
-        &staff,
-        &format!("/admin/bookings/{public_id}/refund"),
-        &[("reason", "Goodwill")],
-    )
-    .await;
-    assert_eq!(refunded.status(), StatusCode::SEE_OTHER);
-    world.drain_jobs().await;
+    let public_id = refunded_while_pending(&world, "uid-refund-fails").await;
     world.stripe.settle_refunds("failed");
     world.make_jobs_due().await;
     world.drain_jobs().await;

@@ -267,7 +267,7 @@ pub(super) fn summary(booking: &BookingView) -> BookingSummary {
         when_utc: when::format_in_zone(booking.starts_at, None),
         price: price_text,
         currency,
-        free: booking.paid.is_some_and(|paid| paid.minor == 0),
+        free: booking.is_free(),
         hold_expires_at: when::rfc3339(booking.hold_expires_at),
         hold_expires_utc: when::format_time_in_zone(booking.hold_expires_at, None),
         customer_email: booking.customer_email.as_deref().map(email::masked),

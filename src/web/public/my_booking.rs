@@ -145,8 +145,6 @@ struct PaymentView {
     paid_on: Option<String>,
     /// What a promotion code took off, if one did.
     discount: Option<String>,
-    /// A promotion code covered the whole price: nothing was charged.
-    free: bool,
     receipt_url: Option<String>,
     /// The invoice Checkout made, when invoices are on.
     invoice_url: Option<String>,
@@ -393,7 +391,6 @@ async fn render_booking_page_with(
         payment: PaymentView {
             paid_on: booking.paid_at.map(|at| day(at, zone)),
             discount: booking.discount().map(|d| d.to_string()),
-            free: booking.paid.is_some_and(|paid| paid.minor == 0),
             receipt_url: booking.receipt_url.clone().filter(|_| paid_once),
             invoice_url: booking.invoice_url.clone().filter(|_| paid_once),
             refund: booking
